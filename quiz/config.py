@@ -1,0 +1,24 @@
+"""Default settings; `instance/config.py` and `QUIZ_*` environment variables override them."""
+
+ROUND_SIZE = 10
+KIOSK_ROUND_SIZE = 5
+KIOSK_IDLE_SECONDS = 60
+KIOSK_ONLY = False
+#: Folder of deck files; relative paths are taken from the project folder.
+QUESTIONS_DIR = "questions"
+#: SQLAlchemy URL; empty means SQLite in the instance folder.
+DATABASE_URL = ""
+#: Seconds between looks at the deck folder for changed files.
+DECKS_CHECK_SECONDS = 2.0
+#: Largest upload or request body accepted, in bytes.
+MAX_CONTENT_LENGTH = 1_048_576
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+#: Play sessions survive closing the browser, so a round can be resumed.
+PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 7
+WTF_CSRF_TIME_LIMIT = None
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+#: Force the Secure cookie flag even on plain HTTP (it is always set on HTTPS requests).
+SESSION_COOKIE_SECURE = False
+#: How many reverse proxies (load balancers) sit in front and may be trusted for X-Forwarded-*.
+TRUSTED_PROXIES = 0

@@ -1,0 +1,51 @@
+"""Database set-up: SQLite pragmas on every connection, and creating the tables."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+#: Milliseconds a writer waits for another to finish before SQLite gives up.
+BUSY_TIMEOUT_MS = 10_000
+
+
+def init_app(app: Flask) -> None:
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            _configure_sqlite(db.engine)
+        app.before_request(_begin_writes_immediately)
+
+
+def _begin_writes_immediately() -> None:
+    """A POST will write: open its transaction with the write lock (see on_begin)."""
+    if request.method == "POST":
+        db.session.connection(execution_options={"sqlite_immediate": True})
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy emit BEGIN itself (below), so writers can take the lock up front.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):  # type: ignore[no-untyped-def]
+        # A writer takes the lock at BEGIN IMMEDIATE, so concurrent writers queue on the busy
+        # timeout instead of one failing with "database is locked" when it upgrades a read lock.
+        # Readers keep the deferred BEGIN: in WAL mode they never wait for writers.
+        immediate = connection.get_execution_options().get("sqlite_immediate")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def create_tables() -> None:
+    """Create any missing table (an existing database is left as it is)."""
+    db.create_all()

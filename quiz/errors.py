@@ -1,0 +1,65 @@
+"""Error pages: every failure is a page in the game's own words, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: "The request could not be understood. Go back, reload the page and try again.",
+    403: "This page is not yours to see.",
+    404: "There is nothing at this address.",
+    405: "This page cannot be used that way.",
+    413: "That file is too large: the limit is 1 MB.",
+    429: "Too many tries. Wait a minute, then try again.",
+    500: "Something went wrong on our side. Your answers so far are saved.",
+    503: "The game is busy right now. Wait a moment, then try again: your answers so far are saved.",
+}
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _database_error)
+    app.register_error_handler(Exception, _unexpected_error)
+
+
+def render_error(code: int, message: str | None = None, headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    body = render_template("error.html", code=code, message=message or MESSAGES.get(code, ""))
+    return body, code, headers or {}
+
+
+def _csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+    return render_error(
+        400, "This form had expired or did not come from this site. Reload the page and try again."
+    )
+
+
+def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    code = error.code or 500
+    # Our own abort() calls carry a message for the player; Werkzeug's stock texts do not.
+    custom = error.description if error.description != type(error).description else None
+    headers = {"Retry-After": "60"} if code == 429 else {}
+    return render_error(code, custom, headers)
+
+
+def _database_error(error: OperationalError):  # type: ignore[no-untyped-def]
+    db.session.rollback()
+    log.error("database unavailable: %s", error.orig)
+    return render_error(503, headers={"Retry-After": "5"})
+
+
+def _unexpected_error(error: Exception):  # type: ignore[no-untyped-def]
+    db.session.rollback()
+    log.exception("unexpected error", exc_info=error)
+    return render_error(500)
+
+

@@ -1,0 +1,92 @@
+"""The tables: play sessions and their answers, teachers and their classes."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Teacher(db.Model):
+    """A teacher account; the password is stored hashed."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Classroom(db.Model):
+    """A class playing one deck, joined with a short code."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    deck_id: Mapped[str] = mapped_column(String(100))
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("teacher.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    teacher: Mapped[Teacher] = relationship()
+
+
+class PlaySession(db.Model):
+    """One player's round of one deck: the drawn questions in order, and when it began and ended."""
+
+    __tablename__ = "play_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    deck_id: Mapped[str] = mapped_column(String(100), index=True)
+    mode: Mapped[str] = mapped_column(String(10), default="web")
+    nickname: Mapped[str | None] = mapped_column(String(40))
+    classroom_id: Mapped[int | None] = mapped_column(
+        ForeignKey("classroom.id", ondelete="SET NULL"), index=True
+    )
+    question_order: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    abandoned_at: Mapped[datetime | None]
+
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="play_session", order_by="Answer.id", cascade="all, delete-orphan"
+    )
+    classroom: Mapped[Classroom | None] = relationship()
+
+    @property
+    def question_ids(self) -> list[str]:
+        return json.loads(self.question_order)
+
+    @property
+    def is_over(self) -> bool:
+        return self.finished_at is not None or self.abandoned_at is not None
+
+
+class Answer(db.Model):
+    """A player's choice on one question of their round; one per session and question."""
+
+    __table_args__ = (UniqueConstraint("session_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("play_session.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(100))
+    choice: Mapped[str] = mapped_column(String(10))
+    correct: Mapped[bool]
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    elapsed_ms: Mapped[int | None]
+
+    play_session: Mapped[PlaySession] = relationship(back_populates="answers")
+
+    @property
+    def verdict(self) -> str:
+        """The question's verdict when it was answered (kept even if the deck changes later)."""
+        if self.correct:
+            return self.choice
+        return "plausible" if self.choice == "dubious" else "dubious"

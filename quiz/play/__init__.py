@@ -1,0 +1,1 @@
+"""The student's game: home page, questions, reveals and the summary."""

@@ -1,0 +1,46 @@
+"""Forms of the student's game."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, StringField
+from wtforms.validators import AnyOf, InputRequired, Length, Optional
+
+from ..decks import ANSWERS
+
+
+class StartForm(FlaskForm):
+    """Start a round: a deck, an optional nickname, an optional class code."""
+
+    deck = RadioField("Deck", validators=[Optional()], validate_choice=False)
+    nickname = StringField(
+        "Nickname (optional)",
+        validators=[Optional(), Length(max=40, message="Keep your nickname under 40 characters.")],
+    )
+    class_code = StringField(
+        "Class code (optional)",
+        validators=[Optional(), Length(max=12, message="A class code has 6 characters.")],
+    )
+
+
+class AnswerForm(FlaskForm):
+    """One answer: which question, and the button pressed."""
+
+    question_id = HiddenField(validators=[InputRequired(), Length(max=100)])
+    choice = StringField(validators=[InputRequired(), AnyOf(ANSWERS)])
+    shown = HiddenField(validators=[Optional(), Length(max=20)])
+
+    def shown_ms(self) -> int | None:
+        """When the page showed the question (ms since the epoch), if the form says so."""
+        value = (self.shown.data or "").strip()
+        return int(value) if value.isdigit() else None
+
+
+class EmptyForm(FlaskForm):
+    """Carries only the CSRF token, for POST-only buttons."""
+
+
+class AgainForm(FlaskForm):
+    """Play the same deck again, keeping the nickname and class."""
+
+    token = HiddenField(validators=[InputRequired(), Length(max=32)])

@@ -1,0 +1,152 @@
+"""Play sessions: start a round, record answers, sum up. Database work only; callers commit."""
+
+from __future__ import annotations
+
+import enum
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy.exc import IntegrityError
+
+from .decks import Deck, Question
+from .extensions import db
+from .game import Discernment, discernment, draw_round
+from .models import Answer, Classroom, PlaySession, utcnow
+
+
+class Outcome(enum.Enum):
+    """What became of a submitted answer."""
+
+    RECORDED = "recorded"
+    ALREADY_ANSWERED = "already answered"
+    NOT_IN_ROUND = "not in this round"
+    ROUND_OVER = "round over"
+
+
+def start_session(
+    deck: Deck,
+    size: int,
+    *,
+    mode: str = "web",
+    nickname: str | None = None,
+    classroom: Classroom | None = None,
+    seed: int | str | None = None,
+) -> PlaySession:
+    """A new play session with its round drawn from the deck."""
+    order = draw_round(deck.questions, size, seed)
+    play = PlaySession(
+        token=secrets.token_urlsafe(16),
+        deck_id=deck.id,
+        mode=mode,
+        nickname=(nickname or "").strip() or None,
+        classroom_id=classroom.id if classroom else None,
+        question_order=json.dumps(order),
+    )
+    db.session.add(play)
+    db.session.flush()
+    return play
+
+
+def find_session(token: str) -> PlaySession | None:
+    """The play session with this token, or None."""
+    return db.session.scalar(db.select(PlaySession).where(PlaySession.token == token))
+
+
+def find_classroom(code: str) -> Classroom | None:
+    """The class with this join code (case and spaces ignored), or None."""
+    code = "".join(code.split()).upper()
+    return db.session.scalar(db.select(Classroom).where(Classroom.code == code)) if code else None
+
+
+def answered_ids(play: PlaySession) -> set[str]:
+    return {answer.question_id for answer in play.answers}
+
+
+def next_question_id(play: PlaySession) -> str | None:
+    """The first question of the round not yet answered, or None when all are."""
+    done = answered_ids(play)
+    return next((qid for qid in play.question_ids if qid not in done), None)
+
+
+def record_answer(
+    play: PlaySession, question: Question | None, question_id: str, choice: str, elapsed_ms: int | None
+) -> Outcome:
+    """Store one answer, once. The verdict comes from the deck, never from the client."""
+    if play.is_over:
+        return Outcome.ROUND_OVER
+    if question is None or question_id not in play.question_ids:
+        return Outcome.NOT_IN_ROUND
+    if question_id in answered_ids(play):
+        return Outcome.ALREADY_ANSWERED
+    answer = Answer(
+        session_id=play.id,
+        question_id=question_id,
+        choice=choice,
+        correct=question.is_correct(choice),
+        elapsed_ms=elapsed_ms,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(answer)
+    except IntegrityError:
+        # The same answer raced in from another request: the unique constraint kept one.
+        db.session.expire(play, ["answers"])
+        return Outcome.ALREADY_ANSWERED
+    play.answers.append(answer)
+    if len(play.answers) >= len(play.question_ids):
+        play.finished_at = utcnow()
+    return Outcome.RECORDED
+
+
+def abandon_session(play: PlaySession) -> None:
+    """Close a round that its player walked away from."""
+    if not play.is_over:
+        play.abandoned_at = utcnow()
+
+
+@dataclass(frozen=True)
+class Review:
+    """One line of the summary: a claim, the player's answer and the verdict."""
+
+    question_id: str
+    claim: str
+    choice: str
+    verdict: str
+    correct: bool
+
+
+def summary(play: PlaySession, deck: Deck | None) -> tuple[Discernment, list[Review]]:
+    """The player's discernment and the review list, in round order."""
+    by_id = {answer.question_id: answer for answer in play.answers}
+    review = []
+    for qid in play.question_ids:
+        answer = by_id.get(qid)
+        if answer is None:
+            continue
+        question = deck.question(qid) if deck else None
+        review.append(
+            Review(
+                question_id=qid,
+                claim=question.claim if question else f"(question '{qid}' is no longer in the deck)",
+                choice=answer.choice,
+                verdict=answer.verdict,
+                correct=answer.correct,
+            )
+        )
+    return discernment((r.verdict, r.choice) for r in review), review
+
+
+def elapsed_since(shown_ms: int | None, play: PlaySession) -> int | None:
+    """Milliseconds since a question was shown, from the page's timestamp, kept within the round."""
+    if shown_ms is None:
+        return None
+    now_ms = int(datetime.now(timezone.utc).timestamp() * 1000)
+    started = play.started_at
+    if started.tzinfo is None:  # SQLite returns naive datetimes
+        started = started.replace(tzinfo=timezone.utc)
+    start_ms = int(started.timestamp() * 1000)
+    if not start_ms <= shown_ms <= now_ms:
+        return None
+    return now_ms - shown_ms

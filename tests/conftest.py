@@ -1,0 +1,128 @@
+"""Fixtures: an app on a temporary database and deck folder, a client, and action helpers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from quiz import create_app
+from quiz.database import create_tables
+from quiz.extensions import db
+
+PROJECT = Path(__file__).resolve().parent.parent
+BUNDLED_DECKS = PROJECT / "questions"
+
+
+def make_question(number: int, answer: str, **overrides: Any) -> dict[str, Any]:
+    """A valid question mapping; override any field."""
+    question = {
+        "id": f"q{number}",
+        "claim": f"Claim number {number} is {answer}.",
+        "answer": answer,
+        "explanation": f"Explanation {number}: the sources say it is {answer}.",
+        "red_flags": ["fabricated"] if answer == "dubious" else [],
+        "sources": [{"title": f"Source {number}", "url": f"https://example.org/source/{number}"}],
+    }
+    question.update(overrides)
+    return question
+
+
+def make_deck(plausible: int = 6, dubious: int = 6, **overrides: Any) -> dict[str, Any]:
+    """A valid deck mapping with the given numbers of plausible and dubious questions."""
+    questions = [make_question(n, "plausible") for n in range(1, plausible + 1)]
+    questions += [make_question(n, "dubious") for n in range(plausible + 1, plausible + dubious + 1)]
+    deck = {"schema": 1, "id": "test-deck", "title": "Test deck", "description": "For tests.",
+            "questions": questions}
+    deck.update(overrides)
+    return deck
+
+
+def write_deck(folder: Path, deck: dict[str, Any], name: str = "test-deck.yaml") -> Path:
+    path = folder / name
+    path.write_text(yaml.safe_dump(deck, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def deck_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "questions"
+    folder.mkdir()
+    write_deck(folder, make_deck())
+    return folder
+
+
+@pytest.fixture
+def app_config(tmp_path: Path, deck_dir: Path) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-for-tests",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'quiz.sqlite'}",
+        "QUESTIONS_DIR": str(deck_dir),
+        "WTF_CSRF_ENABLED": False,
+        "DECKS_CHECK_SECONDS": 0,
+        "ROUND_SIZE": 10,
+    }
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]):
+    app = create_app(app_config)
+    with app.app_context():
+        create_tables()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Player:
+    """Plays the web game through the test client, as a browser would."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+        self.token: str | None = None
+
+    def start(self, deck: str = "test-deck", **fields: str):
+        response = self.client.post("/play", data={"deck": deck, **fields})
+        match = re.search(r"/play/([\w-]+)$", response.headers.get("Location", ""))
+        self.token = match.group(1) if match else None
+        return response
+
+    def current_question_id(self) -> str | None:
+        page = self.client.get(f"/play/{self.token}")
+        if page.status_code != 200:
+            return None
+        match = re.search(r'name="question_id" type="hidden" value="([^"]+)"', page.text)
+        return match.group(1) if match else None
+
+    def answer(self, question_id: str, choice: str):
+        return self.client.post(
+            f"/play/{self.token}/answer", data={"question_id": question_id, "choice": choice}
+        )
+
+    def play_round(self, choose) -> list[tuple[str, str]]:
+        """Answer every question with choose(question_id); return (question_id, choice) pairs."""
+        played = []
+        while (qid := self.current_question_id()) is not None:
+            choice = choose(qid)
+            self.answer(qid, choice)
+            played.append((qid, choice))
+        return played
+
+
+@pytest.fixture
+def player(client) -> Player:
+    return Player(client)
