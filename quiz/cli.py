@@ -32,10 +32,15 @@ def validate(paths: tuple[str, ...]) -> None:
             click.echo(str(problem))
         problem_count += len(problems)
         if deck is not None:
-            click.echo(f"{path}: ok, {len(deck.questions)} questions "
-                       f"({deck.count('plausible')} plausible, {deck.count('dubious')} dubious)", err=True)
+            click.echo(
+                f"{path}: ok, {len(deck.questions)} questions "
+                f"({deck.count('plausible')} plausible, {deck.count('dubious')} dubious)",
+                err=True,
+            )
     if problem_count:
-        click.echo(f"{problem_count} problem{'s' if problem_count != 1 else ''} in {len(files)} file(s)", err=True)
+        click.echo(
+            f"{problem_count} problem{'s' if problem_count != 1 else ''} in {len(files)} file(s)", err=True
+        )
         sys.exit(1)
 
 
@@ -49,7 +54,9 @@ def init_db() -> None:
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for the network).")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for the network)."
+)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
 def serve(host: str, port: int, threads: int) -> None:

@@ -61,5 +61,3 @@ def _unexpected_error(error: Exception):  # type: ignore[no-untyped-def]
     db.session.rollback()
     log.exception("unexpected error", exc_info=error)
     return render_error(500)
-
-

@@ -6,7 +6,7 @@ import enum
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 
@@ -142,10 +142,10 @@ def elapsed_since(shown_ms: int | None, play: PlaySession) -> int | None:
     """Milliseconds since a question was shown, from the page's timestamp, kept within the round."""
     if shown_ms is None:
         return None
-    now_ms = int(datetime.now(timezone.utc).timestamp() * 1000)
+    now_ms = int(datetime.now(UTC).timestamp() * 1000)
     started = play.started_at
     if started.tzinfo is None:  # SQLite returns naive datetimes
-        started = started.replace(tzinfo=timezone.utc)
+        started = started.replace(tzinfo=UTC)
     start_ms = int(started.timestamp() * 1000)
     if not start_ms <= shown_ms <= now_ms:
         return None

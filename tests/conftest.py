@@ -35,8 +35,13 @@ def make_deck(plausible: int = 6, dubious: int = 6, **overrides: Any) -> dict[st
     """A valid deck mapping with the given numbers of plausible and dubious questions."""
     questions = [make_question(n, "plausible") for n in range(1, plausible + 1)]
     questions += [make_question(n, "dubious") for n in range(plausible + 1, plausible + dubious + 1)]
-    deck = {"schema": 1, "id": "test-deck", "title": "Test deck", "description": "For tests.",
-            "questions": questions}
+    deck = {
+        "schema": 1,
+        "id": "test-deck",
+        "title": "Test deck",
+        "description": "For tests.",
+        "questions": questions,
+    }
     deck.update(overrides)
     return deck
 

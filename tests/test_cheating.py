@@ -82,8 +82,10 @@ def test_answer_after_the_round_finished_changes_nothing(player, app):
 def test_client_sent_score_fields_are_ignored(client, player, app):
     player.start()
     qid = player.current_question_id()
-    client.post(f"/play/{player.token}/answer",
-                data={"question_id": qid, "choice": "dubious", "correct": "1", "score": "10"})
+    client.post(
+        f"/play/{player.token}/answer",
+        data={"question_id": qid, "choice": "dubious", "correct": "1", "score": "10"},
+    )
     with app.app_context():
         answer = db.session.scalar(db.select(Answer))
         assert answer.correct == (library().get("test-deck").question(qid).answer == "dubious")

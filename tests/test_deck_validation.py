@@ -25,54 +25,123 @@ VALID_REST = """\
 """
 
 BROKEN = [
-    ("answer: maybe", VALID_HEAD + VALID_REST.replace("answer: dubious", "answer: maybe"),
-     ["6: question 'one': answer must be plausible or dubious, not 'maybe'"]),
-    ("missing answer", VALID_HEAD + VALID_REST.replace("    answer: dubious\n", ""),
-     ["4: question 'one': answer is missing (plausible or dubious)"]),
-    ("empty claim", VALID_HEAD.replace('"A claim."', '""') + VALID_REST,
-     ["5: question 'one': claim is empty"]),
-    ("missing sources", VALID_HEAD + VALID_REST.split("    sources:")[0],
-     ["4: question 'one': sources is missing (at least one, with title and url)"]),
-    ("empty sources", VALID_HEAD + VALID_REST.split("    sources:")[0] + "    sources: []\n",
-     ["8: question 'one': sources must be a list of at least one source (title and url)"]),
-    ("javascript url", VALID_HEAD + VALID_REST.replace("https://example.org/a", "javascript:alert(1)"),
-     ["10: question 'one': source 1: url must be a web address starting with http:// or https://, "
-      "not 'javascript:alert(1)'"]),
-    ("data url", VALID_HEAD + VALID_REST.replace("https://example.org/a", "data:text/html,hi"),
-     ["10: question 'one': source 1: url must be a web address starting with http:// or https://, "
-      "not 'data:text/html,hi'"]),
-    ("duplicate id", VALID_HEAD + VALID_REST + VALID_HEAD.split("questions:\n")[1] + VALID_REST,
-     ["11: question 'one': duplicate id (first used on line 4)"]),
-    ("unknown red flag", VALID_HEAD + VALID_REST + "    red_flags: [clickbait]\n",
-     ["11: question 'one': unknown red flag 'clickbait' (one of: ai-image, contradiction, "
-      "impossible-number, unverifiable, sweeping-generalisation, loaded-language, outdated, "
-      "misattribution, missing-context, fabricated)"]),
-    ("bad difficulty", VALID_HEAD + VALID_REST + "    difficulty: extreme\n",
-     ["11: question 'one': difficulty must be easy, medium or hard, not 'extreme'"]),
-    ("unknown field", VALID_HEAD + VALID_REST + "    answr: dubious\n",
-     ["11: question 'one': unknown field 'answr' (allowed: id, title, claim, context, image_credit, "
-      "answer, explanation, red_flags, sources, difficulty)"]),
-    ("missing explanation", VALID_HEAD + VALID_REST.replace('    explanation: "Why."\n', ""),
-     ["4: question 'one': explanation is missing"]),
-    ("bad question id", VALID_HEAD.replace("id: one", "id: One Two") + VALID_REST,
-     ["4: question 'One Two': id must be a slug (a-z, 0-9, hyphens)"]),
-    ("no title", VALID_HEAD.replace('title: "Broken"\n', "") + VALID_REST,
-     ["1: deck: title is missing"]),
-    ("questions not a list", 'title: "T"\nquestions: "none"\n',
-     ["2: deck: questions must be a non-empty list"]),
-    ("wrong schema", VALID_HEAD.replace("schema: 1", "schema: 2") + VALID_REST,
-     ["1: deck: schema must be 1, not 2"]),
-    ("broken yaml", VALID_HEAD + '    answer: "dubious\n',
-     ["7: not valid YAML: found unexpected end of stream"]),
-    ("python tag", VALID_HEAD + VALID_REST + "    title: !!python/object/apply:os.system ['echo hi']\n",
-     ["11: tag '!!python/object/apply:os.system' is not allowed in deck files"]),
-    ("alias", "base: &a [1]\n" + VALID_HEAD + VALID_REST + "    red_flags: *a\n",
-     ["12: not valid YAML: aliases (*name) are not allowed in deck files"]),
-    ("source without url", VALID_HEAD + VALID_REST.replace('        url: "https://example.org/a"\n', ""),
-     ["9: question 'one': source 1: url is missing"]),
-    ("two problems, both reported", VALID_HEAD.replace('"A claim."', '""') + VALID_REST.replace(
-        "answer: dubious", "answer: true"),
-     ["5: question 'one': claim is empty", "6: question 'one': answer must be plausible or dubious, not 'true'"]),
+    (
+        "answer: maybe",
+        VALID_HEAD + VALID_REST.replace("answer: dubious", "answer: maybe"),
+        ["6: question 'one': answer must be plausible or dubious, not 'maybe'"],
+    ),
+    (
+        "missing answer",
+        VALID_HEAD + VALID_REST.replace("    answer: dubious\n", ""),
+        ["4: question 'one': answer is missing (plausible or dubious)"],
+    ),
+    (
+        "empty claim",
+        VALID_HEAD.replace('"A claim."', '""') + VALID_REST,
+        ["5: question 'one': claim is empty"],
+    ),
+    (
+        "missing sources",
+        VALID_HEAD + VALID_REST.split("    sources:")[0],
+        ["4: question 'one': sources is missing (at least one, with title and url)"],
+    ),
+    (
+        "empty sources",
+        VALID_HEAD + VALID_REST.split("    sources:")[0] + "    sources: []\n",
+        ["8: question 'one': sources must be a list of at least one source (title and url)"],
+    ),
+    (
+        "javascript url",
+        VALID_HEAD + VALID_REST.replace("https://example.org/a", "javascript:alert(1)"),
+        [
+            "10: question 'one': source 1: url must be a web address starting with http:// or https://, "
+            "not 'javascript:alert(1)'"
+        ],
+    ),
+    (
+        "data url",
+        VALID_HEAD + VALID_REST.replace("https://example.org/a", "data:text/html,hi"),
+        [
+            "10: question 'one': source 1: url must be a web address starting with http:// or https://, "
+            "not 'data:text/html,hi'"
+        ],
+    ),
+    (
+        "duplicate id",
+        VALID_HEAD + VALID_REST + VALID_HEAD.split("questions:\n")[1] + VALID_REST,
+        ["11: question 'one': duplicate id (first used on line 4)"],
+    ),
+    (
+        "unknown red flag",
+        VALID_HEAD + VALID_REST + "    red_flags: [clickbait]\n",
+        [
+            "11: question 'one': unknown red flag 'clickbait' (one of: ai-image, contradiction, "
+            "impossible-number, unverifiable, sweeping-generalisation, loaded-language, outdated, "
+            "misattribution, missing-context, fabricated)"
+        ],
+    ),
+    (
+        "bad difficulty",
+        VALID_HEAD + VALID_REST + "    difficulty: extreme\n",
+        ["11: question 'one': difficulty must be easy, medium or hard, not 'extreme'"],
+    ),
+    (
+        "unknown field",
+        VALID_HEAD + VALID_REST + "    answr: dubious\n",
+        [
+            "11: question 'one': unknown field 'answr' (allowed: id, title, claim, context, image_credit, "
+            "answer, explanation, red_flags, sources, difficulty)"
+        ],
+    ),
+    (
+        "missing explanation",
+        VALID_HEAD + VALID_REST.replace('    explanation: "Why."\n', ""),
+        ["4: question 'one': explanation is missing"],
+    ),
+    (
+        "bad question id",
+        VALID_HEAD.replace("id: one", "id: One Two") + VALID_REST,
+        ["4: question 'One Two': id must be a slug (a-z, 0-9, hyphens)"],
+    ),
+    ("no title", VALID_HEAD.replace('title: "Broken"\n', "") + VALID_REST, ["1: deck: title is missing"]),
+    (
+        "questions not a list",
+        'title: "T"\nquestions: "none"\n',
+        ["2: deck: questions must be a non-empty list"],
+    ),
+    (
+        "wrong schema",
+        VALID_HEAD.replace("schema: 1", "schema: 2") + VALID_REST,
+        ["1: deck: schema must be 1, not 2"],
+    ),
+    (
+        "broken yaml",
+        VALID_HEAD + '    answer: "dubious\n',
+        ["7: not valid YAML: found unexpected end of stream"],
+    ),
+    (
+        "python tag",
+        VALID_HEAD + VALID_REST + "    title: !!python/object/apply:os.system ['echo hi']\n",
+        ["11: tag '!!python/object/apply:os.system' is not allowed in deck files"],
+    ),
+    (
+        "alias",
+        "base: &a [1]\n" + VALID_HEAD + VALID_REST + "    red_flags: *a\n",
+        ["12: not valid YAML: aliases (*name) are not allowed in deck files"],
+    ),
+    (
+        "source without url",
+        VALID_HEAD + VALID_REST.replace('        url: "https://example.org/a"\n', ""),
+        ["9: question 'one': source 1: url is missing"],
+    ),
+    (
+        "two problems, both reported",
+        VALID_HEAD.replace('"A claim."', '""') + VALID_REST.replace("answer: dubious", "answer: true"),
+        [
+            "5: question 'one': claim is empty",
+            "6: question 'one': answer must be plausible or dubious, not 'true'",
+        ],
+    ),
     ("empty file", "", ["1: the file is empty"]),
     ("not a mapping", "- just\n- a list\n", ["1: deck must be a mapping of fields (key: value)"]),
 ]
@@ -88,13 +157,18 @@ def test_broken_deck_reports_each_problem_with_its_line(tmp_path, text, expected
 
 
 def test_valid_deck_loads_every_field():
-    deck, problems = parse_deck(VALID_HEAD + VALID_REST + "    red_flags: [fabricated]\n", "d.yaml",
-                                default_id="from-stem")
+    deck, problems = parse_deck(
+        VALID_HEAD + VALID_REST + "    red_flags: [fabricated]\n", "d.yaml", default_id="from-stem"
+    )
     assert problems == []
     assert deck.id == "from-stem"
     question = deck.questions[0]
     assert (question.id, question.claim, question.answer, question.red_flags) == (
-        "one", "A claim.", "dubious", ("fabricated",))
+        "one",
+        "A claim.",
+        "dubious",
+        ("fabricated",),
+    )
     assert question.sources[0].domain == "example.org"
 
 

@@ -11,7 +11,9 @@ from quiz.models import PlaySession
 
 from .conftest import BUNDLED_DECKS
 
-BUNDLED = [(path, q) for path in sorted(BUNDLED_DECKS.glob("*.yaml")) for q in load_deck_file(path)[0].questions]
+BUNDLED = [
+    (path, q) for path in sorted(BUNDLED_DECKS.glob("*.yaml")) for q in load_deck_file(path)[0].questions
+]
 
 
 @pytest.fixture
@@ -22,7 +24,9 @@ def app_config(app_config):
 def open_question(app, client, deck_id: str, question_id: str) -> str:
     """The question page of a one-question round holding exactly this question."""
     with app.app_context():
-        play = PlaySession(token=f"t-{question_id}"[:32], deck_id=deck_id, question_order=json.dumps([question_id]))
+        play = PlaySession(
+            token=f"t-{question_id}"[:32], deck_id=deck_id, question_order=json.dumps([question_id])
+        )
         db.session.add(play)
         db.session.commit()
         token = play.token

@@ -68,8 +68,7 @@ def test_wrong_answer_says_not_quite_and_names_both_answers(client, player, app)
 
 def test_dubious_reveal_lists_red_flags_with_their_meaning(client, player, app):
     player.start()
-    qid = next(q for q in ["q7", "q8", "q9", "q10", "q11", "q12"]
-               if q in db_ids(app))
+    qid = next(q for q in ["q7", "q8", "q9", "q10", "q11", "q12"] if q in db_ids(app))
     page = client.get(player.answer(qid, "dubious").headers["Location"])
     assert "Fabricated" in page.text
     assert "Invented: no reliable source reports anything like it." in page.text
@@ -93,8 +92,8 @@ def test_full_round_ends_on_a_summary_with_discernment_and_review(client, player
     page = client.get(f"/play/{player.token}", follow_redirects=True)
     assert "Your results" in page.text
     assert re.search(r'score-number">5</span> of 10 right', page.text)
-    assert "Dubious claims caught</span> <span class=\"tally-value\">5 of 5" in page.text
-    assert "Plausible claims trusted</span> <span class=\"tally-value\">0 of 5" in page.text
+    assert 'Dubious claims caught</span> <span class="tally-value">5 of 5' in page.text
+    assert 'Plausible claims trusted</span> <span class="tally-value">0 of 5' in page.text
     assert "You lean sceptical: you doubted 5 true claims." in page.text
     assert page.text.count('class="review-item') == 10
     assert ">Play again</button>" in page.text

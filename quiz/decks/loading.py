@@ -127,7 +127,9 @@ class _Validator:
         while stack:
             node = stack.pop()
             if node.tag not in _PLAIN_TAGS:
-                self.problem(node, f"tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed in deck files")
+                self.problem(
+                    node, f"tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed in deck files"
+                )
             if isinstance(node, yaml.MappingNode):
                 stack.extend(n for pair in node.value for n in pair)
             elif isinstance(node, yaml.SequenceNode):
@@ -141,7 +143,15 @@ class _Validator:
                 self.problem(node, f"cannot read the value '{getattr(node, 'value', '')}': {exc}")
             return _INVALID
 
-    def text(self, fields: dict[str, yaml.Node], key: str, what: str, *, required: bool = False, parent: yaml.Node | None = None) -> str:
+    def text(
+        self,
+        fields: dict[str, yaml.Node],
+        key: str,
+        what: str,
+        *,
+        required: bool = False,
+        parent: yaml.Node | None = None,
+    ) -> str:
         """A text field: missing, null and blank count as empty; lists and mappings are problems."""
         node = fields.get(key)
         if node is None or (isinstance(node, yaml.ScalarNode) and self.value(node) is None):
@@ -229,7 +239,9 @@ class _Validator:
         explanation = self.text(fields, "explanation", what, required=True, parent=node)
         difficulty = self.text(fields, "difficulty", what)
         if difficulty and difficulty not in DIFFICULTIES:
-            self.problem(fields["difficulty"], f"{what}: difficulty must be easy, medium or hard, not '{difficulty}'")
+            self.problem(
+                fields["difficulty"], f"{what}: difficulty must be easy, medium or hard, not '{difficulty}'"
+            )
         return Question(
             id=qid,
             claim=claim,
@@ -263,8 +275,11 @@ class _Validator:
         for item in node.value:
             flag = self.value(item) if isinstance(item, yaml.ScalarNode) else None
             if not isinstance(flag, str) or flag not in RED_FLAGS:
-                self.problem(item, f"{what}: unknown red flag '{getattr(item, 'value', item)}' "
-                             f"(one of: {', '.join(RED_FLAGS)})")
+                self.problem(
+                    item,
+                    f"{what}: unknown red flag '{getattr(item, 'value', item)}' "
+                    f"(one of: {', '.join(RED_FLAGS)})",
+                )
             elif flag in flags:
                 self.problem(item, f"{what}: red flag '{flag}' is listed twice")
             else:
@@ -288,7 +303,10 @@ class _Validator:
             title = self.text(source, "title", label, required=True, parent=item)
             url = self.text(source, "url", label, required=True, parent=item)
             if url and not _is_web_url(url):
-                self.problem(source["url"], f"{label}: url must be a web address starting with http:// or https://, not '{url[:60]}'")
+                self.problem(
+                    source["url"],
+                    f"{label}: url must be a web address starting with http:// or https://, not '{url[:60]}'",
+                )
             result.append(Source(title=title, url=url))
         return result
 
@@ -310,6 +328,5 @@ def _is_web_url(url: str) -> bool:
 
 _INVALID = object()
 _PLAIN_TAGS = {
-    f"tag:yaml.org,2002:{name}"
-    for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
 }

@@ -11,8 +11,7 @@ DIFFICULTIES = ("easy", "medium", "hard")
 RED_FLAGS: dict[str, str] = {
     "ai-image": "The picture is credited to an image generator, so it shows nothing that happened. "
     "Read the credit line under every photo.",
-    "contradiction": "The text says one thing and then another, or disagrees with its own "
-    "picture credit.",
+    "contradiction": "The text says one thing and then another, or disagrees with its own picture credit.",
     "impossible-number": "A number that cannot be true, or does not add up with the others.",
     "unverifiable": "No one could check this: no name, no date, no source.",
     "sweeping-generalisation": "Says 'all', 'never' or 'no one' about millions of people.",

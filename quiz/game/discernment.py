@@ -94,6 +94,6 @@ def discernment(answers: Iterable[tuple[str, str]]) -> Discernment:
         dubious_total=hits + misses,
         plausible_trusted=trusted,
         plausible_total=trusted + doubted,
-        d_prime=z_hit - z_false_alarm,
-        criterion=-(z_hit + z_false_alarm) / 2,
+        d_prime=round(z_hit - z_false_alarm, 6) + 0.0,  # + 0.0 turns -0.0 into 0.0
+        criterion=round(-(z_hit + z_false_alarm) / 2, 6) + 0.0,
     )

@@ -8,8 +8,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from werkzeug.wrappers import Response
 
 from .. import sessions
-from ..deckstore import library
 from ..decks import RED_FLAG_NAMES, RED_FLAGS
+from ..deckstore import library
 from ..extensions import db
 from ..models import PlaySession
 from .forms import AgainForm, AnswerForm, StartForm
@@ -76,7 +76,9 @@ def start() -> Response | tuple[str, int]:
             deck_id = decks[0].id
         deck = library().get(deck_id) if deck_id else None
         if deck is None and not form.class_code.errors:
-            form.deck.errors.append("Choose a deck to play." if not deck_id else "That deck is no longer here.")
+            form.deck.errors.append(
+                "Choose a deck to play." if not deck_id else "That deck is no longer here."
+            )
         if deck is not None and not form.class_code.errors:
             play = sessions.start_session(
                 deck,
@@ -101,7 +103,10 @@ def question(token: str) -> Response | str:
     deck = library().get(play.deck_id)
     item = deck.question(qid) if deck else None
     if item is None:
-        abort(404, description="This question has been taken out of its deck. Ask your teacher to check the deck.")
+        abort(
+            404,
+            description="This question has been taken out of its deck. Ask your teacher to check the deck.",
+        )
     form = AnswerForm(question_id=qid, shown=str(int(time.time() * 1000)))
     return render_template(
         "play/question.html",

@@ -30,8 +30,18 @@ def reader(kind: str) -> Callable[[str, str], tuple[dict[str, Any], list[Problem
 def writer(kind: str) -> Callable[[Deck], str]:
     """The `write(deck)` function of a format that can be exported."""
     return importlib.import_module(f".{MODULES[kind]}", __name__).write
+
+
 QUESTION_KEYS = (
-    "id", "title", "claim", "context", "image_credit", "answer", "explanation", "red_flags", "sources",
+    "id",
+    "title",
+    "claim",
+    "context",
+    "image_credit",
+    "answer",
+    "explanation",
+    "red_flags",
+    "sources",
     "difficulty",
 )
 
@@ -48,8 +58,13 @@ def deck_mapping(deck: Deck) -> dict[str, Any]:
     questions = []
     for q in deck.questions:
         item = {
-            "id": q.id, "title": q.title, "claim": q.claim, "context": q.context,
-            "image_credit": q.image_credit, "answer": q.answer, "explanation": q.explanation,
+            "id": q.id,
+            "title": q.title,
+            "claim": q.claim,
+            "context": q.context,
+            "image_credit": q.image_credit,
+            "answer": q.answer,
+            "explanation": q.explanation,
             "red_flags": list(q.red_flags),
             "sources": [{"title": s.title, "url": s.url} for s in q.sources],
             "difficulty": q.difficulty,

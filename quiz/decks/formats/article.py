@@ -18,7 +18,8 @@ SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z“\"‘])")
 def entry_starts(lines: list[str]) -> list[int]:
     """Indexes of the lines that open an entry: a title, a blank line, the same title again."""
     return [
-        i for i in range(1, len(lines) - 2)
+        i
+        for i in range(1, len(lines) - 2)
         if lines[i].strip() and lines[i + 1].strip() == "" and lines[i + 2].strip() == lines[i].strip()
     ]
 
@@ -34,8 +35,13 @@ def read(text: str, path: str) -> tuple[dict[str, Any], list[Problem]]:
     title = next((line.strip() for line in lines if line.strip()), "")
     starts = entry_starts(lines)
     if not starts:
-        return {}, [Problem(path, 1, "no entries found: each entry is a title line, a blank line, "
-                                     "then the same title again")]
+        return {}, [
+            Problem(
+                path,
+                1,
+                "no entries found: each entry is a title line, a blank line, then the same title again",
+            )
+        ]
     questions: list[dict[str, Any]] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
@@ -44,7 +50,7 @@ def read(text: str, path: str) -> tuple[dict[str, Any], list[Problem]]:
         entry_title = lines[start].strip()
         paragraphs: list[str] = []
         credit = ""
-        for line in lines[start + 3:end]:
+        for line in lines[start + 3 : end]:
             stripped = line.strip()
             match = CREDIT.match(stripped)
             if match:
@@ -70,6 +76,11 @@ def read(text: str, path: str) -> tuple[dict[str, Any], list[Problem]]:
             question["image_credit"] = credit
         question.update({"answer": "", "explanation": "", "sources": []})
         questions.append(question)
-    deck = {"schema": 1, "id": slugify(title)[:60].strip("-") or "article", "title": title,
-            "origin": {"title": title}, "questions": questions}
+    deck = {
+        "schema": 1,
+        "id": slugify(title)[:60].strip("-") or "article",
+        "title": title,
+        "origin": {"title": title},
+        "questions": questions,
+    }
     return deck, problems
