@@ -90,5 +90,5 @@ _DeckDumper.add_representer(str, _represent_str)
 def dump_deck(mapping: dict[str, Any]) -> str:
     """A deck mapping as YAML text, ready for questions/."""
     return yaml.dump(
-        mapping, Dumper=_DeckDumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
+        mapping, Dumper=_DeckDumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
     )
