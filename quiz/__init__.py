@@ -61,5 +61,7 @@ def _resolve_paths(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .play.views import bp as play_bp
+    from .teacher.views import bp as teacher_bp
 
     app.register_blueprint(play_bp)
+    app.register_blueprint(teacher_bp)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
-from .decks import load_deck_file
+from .decks import load_deck_file, slugify
+from .decks.formats import EXPORT_FORMATS, IMPORT_FORMATS, dump_deck, reader, writer
 from .decks.library import iter_deck_paths
 
 
 def init_app(app: Flask) -> None:
-    for command in (validate, init_db, serve):
+    for command in (validate, init_db, serve, add_teacher, import_deck, export_deck):
         app.cli.add_command(command)
 
 
@@ -45,6 +47,7 @@ def validate(paths: tuple[str, ...]) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db() -> None:
     """Create the database tables (an existing database keeps its data)."""
     from .database import create_tables
@@ -53,7 +56,86 @@ def init_db() -> None:
     click.echo("database ready")
 
 
+@click.command("add-teacher")
+@with_appcontext
+@click.argument("username")
+@click.option(
+    "--password-file", type=click.File("r"), help="Read the password from this file ('-' for stdin)."
+)
+def add_teacher(username: str, password_file) -> None:  # type: ignore[no-untyped-def]
+    """Create a teacher account; the password is asked twice (or read from --password-file)."""
+    from .database import create_tables
+    from .extensions import db
+    from .teachers import AccountError
+    from .teachers import add_teacher as create
+
+    if password_file is not None:
+        password = password_file.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    create_tables()
+    try:
+        create(username, password)
+    except AccountError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"teacher '{username}' added")
+
+
+@click.command("import")
+@click.option("--from", "kind", type=click.Choice(IMPORT_FORMATS), required=True, help="The input's format.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), required=True, help="The deck file to write."
+)
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False))
+def import_deck(kind: str, output: str, input_path: str) -> None:
+    """Convert an article, CSV or GIFT file into a deck file (YAML)."""
+    try:
+        text = Path(input_path).read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        click.echo(f"{input_path}:1: not UTF-8 text (save the file as UTF-8)", err=True)
+        sys.exit(1)
+    mapping, problems = reader(kind)(text, input_path)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if not mapping.get("questions"):
+        sys.exit(1)
+    if kind != "article":
+        mapping["id"] = slugify(Path(output).stem) or mapping.get("id", "deck")
+    Path(output).write_text(dump_deck(mapping), encoding="utf-8")
+    count = len(mapping["questions"])
+    click.echo(f"wrote {output}: {count} question{'s' if count != 1 else ''}", err=True)
+    if kind == "article":
+        click.echo(
+            f"drafts: fill in answer, explanation and sources, then run: quiz validate {output}", err=True
+        )
+    sys.exit(1 if problems else 0)
+
+
+@click.command("export")
+@with_appcontext
+@click.option("--to", "kind", type=click.Choice(EXPORT_FORMATS), required=True, help="The output's format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="The file to write.")
+@click.argument("deck_ref", metavar="DECK_ID_OR_FILE")
+def export_deck(kind: str, output: str, deck_ref: str) -> None:
+    """Write a deck (by id, or a deck file) as CSV or GIFT."""
+    if Path(deck_ref).is_file():
+        deck, problems = load_deck_file(deck_ref)
+        for problem in problems:
+            click.echo(str(problem), err=True)
+    else:
+        deck = current_app.extensions["quiz.decks"].get(deck_ref)
+        if deck is None:
+            click.echo(f"error: no deck file or deck id '{deck_ref}'", err=True)
+    if deck is None:
+        sys.exit(1)
+    Path(output).write_text(writer(kind)(deck), encoding="utf-8", newline="")
+    click.echo(f"wrote {output}: {len(deck.questions)} questions", err=True)
+
+
 @click.command("serve")
+@with_appcontext
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for the network)."
 )

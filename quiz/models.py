@@ -24,6 +24,16 @@ class Teacher(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class LoginAttempt(db.Model):
+    """A failed teacher login, kept for a minute so every worker process sees the throttle."""
+
+    __tablename__ = "login_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
 class Classroom(db.Model):
     """A class playing one deck, joined with a short code."""
 

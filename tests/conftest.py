@@ -131,3 +131,35 @@ class Player:
 @pytest.fixture
 def player(client) -> Player:
     return Player(client)
+
+
+TEACHER_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def teacher(app):
+    """A teacher account, 'ms-lee'."""
+    from quiz.teachers import add_teacher
+
+    with app.app_context():
+        account = add_teacher("ms-lee", TEACHER_PASSWORD)
+        db.session.commit()
+        return account.id
+
+
+class Auth:
+    """Logs a test client in and out of the teacher area."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def login(self, username: str = "ms-lee", password: str = TEACHER_PASSWORD, **extra):
+        return self.client.post("/teacher/login", data={"username": username, "password": password, **extra})
+
+    def logout(self):
+        return self.client.post("/teacher/logout")
+
+
+@pytest.fixture
+def auth(client, teacher) -> Auth:
+    return Auth(client)

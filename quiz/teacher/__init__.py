@@ -1,0 +1,1 @@
+"""The teacher area: decks, uploads, classes and results, behind a login."""

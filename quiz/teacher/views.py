@@ -1,0 +1,206 @@
+"""The teacher area: log in, check decks, upload question files, make classes, read results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from .. import results as results_service
+from .. import teachers
+from ..decks import RED_FLAG_NAMES, RED_FLAGS
+from ..decks.uploads import SaveRefused, convert_upload, save_deck
+from ..deckstore import deck_or_404, library
+from ..extensions import db
+from ..models import Classroom, Teacher
+from ..security import is_local_path
+from .forms import ClassForm, EmptyForm, LoginForm, UploadForm
+
+bp = Blueprint("teacher", __name__, url_prefix="/teacher")
+
+PUBLIC_ENDPOINTS = {"teacher.login"}
+
+
+@bp.before_request
+def require_teacher() -> Response | None:
+    """Every page but the login needs a logged-in teacher."""
+    g.teacher = None
+    teacher_id = session.get("teacher_id")
+    if teacher_id is not None:
+        g.teacher = db.session.get(Teacher, teacher_id)
+    if g.teacher is None and request.endpoint not in PUBLIC_ENDPOINTS:
+        target = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("teacher.login", next=target))
+    return None
+
+
+@bp.context_processor
+def teacher_context() -> dict[str, object]:
+    # formdata=None: this runs for error pages too, where reading the request may be what failed.
+    return {
+        "teacher": g.get("teacher"),
+        "logout_form": EmptyForm(formdata=None),
+        "flag_names": RED_FLAG_NAMES,
+        "flag_meanings": RED_FLAGS,
+    }
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | str | tuple[str, int]:
+    """Log in; five failures from one address in a minute lock it out for the rest of the minute."""
+    form = LoginForm(next=request.args.get("next", ""))
+    if request.method == "POST":
+        address = request.remote_addr or "unknown"
+        if teachers.is_throttled(address):
+            abort(429)
+        if form.validate_on_submit():
+            teacher = teachers.authenticate(form.username.data, form.password.data)
+            if teacher is not None:
+                session.clear()  # a fresh session on login: nothing carried over from before
+                session["teacher_id"] = teacher.id
+                target = form.next.data
+                return redirect(target if is_local_path(target) else url_for("teacher.dashboard"))
+            teachers.record_failed_login(address)
+            db.session.commit()
+            form.password.errors.append("Wrong username or password.")
+        return render_template("teacher/login.html", form=form), 401
+    return render_template("teacher/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    """Log out (a POST with a CSRF token, so no link or image can do it)."""
+    if EmptyForm().validate_on_submit():
+        session.pop("teacher_id", None)
+        flash("You are logged out.")
+    return redirect(url_for("play.home"))
+
+
+def class_form() -> ClassForm:
+    form = ClassForm()
+    form.deck.choices = {deck.id: deck.title for deck in library().decks}
+    return form
+
+
+@bp.get("/")
+def dashboard() -> str:
+    """Every deck file with its state, the teacher's classes, and a form for a new class."""
+    return render_template(
+        "teacher/dashboard.html",
+        files=library().files,
+        classes=teachers.classrooms_of(g.teacher),
+        form=class_form(),
+    )
+
+
+@bp.get("/decks/<deck_id>")
+def deck(deck_id: str) -> str:
+    """Every question of a deck as students see it, with the answer."""
+    return render_template("teacher/deck.html", deck=deck_or_404(deck_id))
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+def upload() -> Response | str | tuple[str, int]:
+    """Upload a deck: validated before anything is saved, saved under a safe name when valid."""
+    form = UploadForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        file = form.file.data
+        result = convert_upload(file.read(), file.filename or "upload", form.format.data)
+        problems = result.problems
+        if result.deck is not None:
+            folder = Path(current_app.config["QUESTIONS_DIR"])
+            existing = library().get(result.deck.id)
+            try:
+                if existing is not None and Path(existing.path).name != f"{result.deck.id}.yaml":
+                    raise SaveRefused(f"the deck id '{result.deck.id}' is already used by {existing.path}")
+                save_deck(folder, result.deck, result.yaml_text, replace=form.replace.data)
+            except SaveRefused as refusal:
+                problems = [f"{result.name}: not saved: {refusal}"]
+            except OSError as error:
+                current_app.logger.error("cannot save an uploaded deck: %s", error)
+                problems = [f"{result.name}: not saved: the questions folder cannot be written to"]
+            else:
+                library().refresh()
+                flash(f"Saved “{result.deck.title}”: {len(result.deck.questions)} questions.")
+                return redirect(url_for("teacher.deck", deck_id=result.deck.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("teacher/upload.html", form=form, problems=problems), status
+
+
+@bp.post("/classes")
+def create_class() -> Response | tuple[str, int]:
+    """A new class for a deck, with its join code."""
+    form = class_form()
+    if form.validate_on_submit():
+        classroom = teachers.create_classroom(g.teacher, form.name.data, form.deck.data)
+        db.session.commit()
+        flash(f"Class “{classroom.name}” created: students join with the code {classroom.code}.")
+        return redirect(url_for("teacher.class_results", class_id=classroom.id))
+    return render_template(
+        "teacher/dashboard.html", files=library().files, classes=teachers.classrooms_of(g.teacher), form=form
+    ), 400
+
+
+def own_classroom_or_404(class_id: int) -> Classroom:
+    classroom = db.session.get(Classroom, class_id)
+    if classroom is None or classroom.teacher_id != g.teacher.id:
+        abort(404, description="There is no such class among yours.")
+    return classroom
+
+
+@bp.get("/classes/<int:class_id>")
+def class_results(class_id: int) -> str:
+    """How a class did: players, questions, the claims that fooled most; refreshes while playing."""
+    classroom = own_classroom_or_404(class_id)
+    shown = deck_or_404(classroom.deck_id)
+    return render_template(
+        "teacher/results.html",
+        deck=shown,
+        classroom=classroom,
+        results=results_service.results(shown, classroom),
+    )
+
+
+@bp.get("/decks/<deck_id>/results")
+def deck_results(deck_id: str) -> str:
+    """How everyone did on a deck."""
+    shown = deck_or_404(deck_id)
+    return render_template(
+        "teacher/results.html", deck=shown, classroom=None, results=results_service.results(shown)
+    )
+
+
+@bp.get("/classes/<int:class_id>/answers.csv")
+def class_answers_csv(class_id: int) -> Response:
+    """Every answer of a class, as a spreadsheet."""
+    classroom = own_classroom_or_404(class_id)
+    return _csv(deck_or_404(classroom.deck_id), classroom, f"class-{classroom.code}-answers.csv")
+
+
+@bp.get("/decks/<deck_id>/answers.csv")
+def deck_answers_csv(deck_id: str) -> Response:
+    """Every answer on a deck, as a spreadsheet."""
+    shown = deck_or_404(deck_id)
+    return _csv(shown, None, f"{shown.id}-answers.csv")
+
+
+def _csv(shown, classroom, filename: str) -> Response:  # type: ignore[no-untyped-def]
+    body = "".join(results_service.answers_csv(shown, classroom))
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
