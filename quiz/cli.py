@@ -50,9 +50,9 @@ def validate(paths: tuple[str, ...]) -> None:
 @with_appcontext
 def init_db() -> None:
     """Create the database tables (an existing database keeps its data)."""
-    from .database import create_tables
+    from .database import upgrade_database
 
-    create_tables()
+    upgrade_database()
     click.echo("database ready")
 
 
@@ -64,7 +64,7 @@ def init_db() -> None:
 )
 def add_teacher(username: str, password_file) -> None:  # type: ignore[no-untyped-def]
     """Create a teacher account; the password is asked twice (or read from --password-file)."""
-    from .database import create_tables
+    from .database import upgrade_database
     from .extensions import db
     from .teachers import AccountError
     from .teachers import add_teacher as create
@@ -73,7 +73,7 @@ def add_teacher(username: str, password_file) -> None:  # type: ignore[no-untype
         password = password_file.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    create_tables()
+    upgrade_database()
     try:
         create(username, password)
     except AccountError as error:
@@ -145,12 +145,12 @@ def serve(host: str, port: int, threads: int) -> None:
     """Run the game with the waitress production server, creating the database on first start."""
     from waitress import serve as waitress_serve
 
-    from .database import create_tables
+    from .database import upgrade_database
 
-    create_tables()
+    upgrade_database()
     decks = current_app.extensions["quiz.decks"].decks
     click.echo(f"{len(decks)} deck(s) loaded; serving on http://{host}:{port}/")
-    waitress_serve(current_app, host=host, port=port, threads=threads, ident="quiz")
+    waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="quiz")
 
 
 def _create_app() -> Flask:

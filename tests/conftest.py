@@ -10,7 +10,6 @@ import pytest
 import yaml
 
 from quiz import create_app
-from quiz.database import create_tables
 from quiz.extensions import db
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -77,7 +76,8 @@ def app_config(tmp_path: Path, deck_dir: Path) -> dict[str, Any]:
 def app(app_config: dict[str, Any]):
     app = create_app(app_config)
     with app.app_context():
-        create_tables()
+        # The schema straight from the models (fast); test_migrations proves the migrations agree.
+        db.create_all()
     yield app
     with app.app_context():
         db.engine.dispose()

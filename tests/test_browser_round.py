@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from quiz.database import create_tables
+from quiz.extensions import db as _db
 
 from .browser import chromium, live_server
 
@@ -21,7 +21,7 @@ def app_config(app_config):
 @pytest.fixture
 def base_url(app):
     with app.app_context():
-        create_tables()
+        _db.create_all()
     with live_server(app) as url:
         yield url
 
