@@ -19,6 +19,7 @@ MESSAGES = {
     404: "There is nothing at this address.",
     405: "This page cannot be used that way.",
     413: "That file is too large: the limit is 1 MB.",
+    415: "Send answers with the page's own form.",
     429: "Too many tries. Wait a minute, then try again.",
     500: "Something went wrong on our side. Your answers so far are saved.",
     503: "The game is busy right now. Wait a moment, then try again: your answers so far are saved.",

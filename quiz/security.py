@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -47,7 +47,15 @@ def init_app(app: Flask) -> None:
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+    app.before_request(_forms_only)
     app.after_request(_headers)
+
+
+def _forms_only() -> None:
+    """Every POST here is an HTML form: refuse other bodies (Flask-WTF would try to read JSON)."""
+    if request.method == "POST" and request.mimetype not in ("", "application/x-www-form-urlencoded",
+                                                             "multipart/form-data"):
+        abort(415, description="Send answers with the page's own form.")
 
 
 def _secret_key(app: Flask) -> str:

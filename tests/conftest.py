@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from sqlalchemy.pool import NullPool
 
 from quiz import create_app
 from quiz.extensions import db
 
 PROJECT = Path(__file__).resolve().parent.parent
 BUNDLED_DECKS = PROJECT / "questions"
+#: Set (e.g. postgresql+psycopg://quiz:quiz@127.0.0.1/quiz_test) to run the suite on PostgreSQL.
+TEST_DATABASE_URL = os.environ.get("QUIZ_TEST_DATABASE_URL", "")
 
 
 def make_question(number: int, answer: str, **overrides: Any) -> dict[str, Any]:
@@ -59,16 +63,38 @@ def deck_dir(tmp_path: Path) -> Path:
     return folder
 
 
+def empty_postgres(url: str) -> str:
+    """The PostgreSQL database at `url`, emptied of every table."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
 @pytest.fixture
-def app_config(tmp_path: Path, deck_dir: Path) -> dict[str, Any]:
+def database_url(tmp_path: Path) -> str:
+    """An empty database: a new SQLite file, or the emptied PostgreSQL test database."""
+    if TEST_DATABASE_URL:
+        return empty_postgres(TEST_DATABASE_URL)
+    return f"sqlite:///{tmp_path / 'quiz.sqlite'}"
+
+
+@pytest.fixture
+def app_config(tmp_path: Path, deck_dir: Path, database_url: str) -> dict[str, Any]:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-for-tests",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'quiz.sqlite'}",
+        "SQLALCHEMY_DATABASE_URI": database_url,
         "QUESTIONS_DIR": str(deck_dir),
         "WTF_CSRF_ENABLED": False,
         "DECKS_CHECK_SECONDS": 0,
         "ROUND_SIZE": 10,
+        # No pooled connections left open between tests (apps made by a test are not all disposed).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": NullPool},
     }
 
 

@@ -47,6 +47,9 @@ def test_full_round_by_keyboard_alone(browser, base_url, tmp_path):
     page.wait_for_url(re.compile(r"/play/[\w-]+$"))
 
     for number in range(1, 5):
+        page.wait_for_url(re.compile(r"/play/[\w-]+$"))
+        # The shortcuts are announced once the script has run; only then do P and D work.
+        page.wait_for_selector("[data-shortcuts]:not([hidden])")
         assert page.locator(".progress-text").inner_text() == f"Question {number} of 4"
         if number == 1:
             page.screenshot(path=tmp_path / "question.png", full_page=True)
@@ -60,7 +63,6 @@ def test_full_round_by_keyboard_alone(browser, base_url, tmp_path):
             page.screenshot(path=tmp_path / "reveal.png", full_page=True)
         page.focus("a:has-text('Next')")
         page.keyboard.press("Enter")
-        page.wait_for_load_state()
 
     page.wait_for_url(re.compile(r"/summary$"))
     assert "Your results, Ada" in page.locator("h1").inner_text()

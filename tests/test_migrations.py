@@ -10,8 +10,8 @@ from quiz.extensions import db
 
 
 @pytest.fixture
-def migrated_app(app_config, tmp_path):
-    app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'migrated.sqlite'}"})
+def migrated_app(app_config):
+    app = create_app(app_config)  # app_config names an empty database
     with app.app_context():
         upgrade()
         yield app
@@ -24,8 +24,8 @@ def test_models_and_migrations_agree(migrated_app):
     assert differences == []
 
 
-def test_init_db_command_creates_every_table(app_config, tmp_path):
-    app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.sqlite'}"})
+def test_init_db_command_creates_every_table(app_config):
+    app = create_app(app_config)
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -34,10 +34,10 @@ def test_init_db_command_creates_every_table(app_config, tmp_path):
     assert {"play_session", "answer", "teacher", "classroom", "login_attempt", "alembic_version"} <= tables
 
 
-def test_init_db_keeps_existing_data(app_config, tmp_path):
+def test_init_db_keeps_existing_data(app_config):
     from quiz.teachers import add_teacher
 
-    app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'kept.sqlite'}"})
+    app = create_app(app_config)
     runner = app.test_cli_runner()
     runner.invoke(args=["init-db"])
     with app.app_context():
