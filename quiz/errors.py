@@ -52,8 +52,20 @@ def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
     return render_error(code, custom, headers)
 
 
+STORAGE_FAILURES = ("readonly", "read-only", "disk is full", "database or disk is full", "no space left")
+
+
 def _database_error(error: OperationalError):  # type: ignore[no-untyped-def]
     db.session.rollback()
+    reason = str(error.orig).lower()
+    if any(marker in reason for marker in STORAGE_FAILURES):
+        log.error("database cannot be written (storage full or read-only): %s", error.orig)
+        return render_error(
+            503,
+            "The game cannot save anything right now: the server's storage is full or read-only. "
+            "Answers saved before are kept. Please tell the person who runs the game.",
+            {"Retry-After": "30"},
+        )
     log.error("database unavailable: %s", error.orig)
     return render_error(503, headers={"Retry-After": "5"})
 
