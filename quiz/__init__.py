@@ -61,8 +61,10 @@ def _resolve_paths(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .kiosk.views import bp as kiosk_bp
     from .play.views import bp as play_bp
     from .teacher.views import bp as teacher_bp
 
     app.register_blueprint(play_bp)
+    app.register_blueprint(kiosk_bp)
     app.register_blueprint(teacher_bp)

@@ -4,6 +4,10 @@ ROUND_SIZE = 10
 KIOSK_ROUND_SIZE = 5
 KIOSK_IDLE_SECONDS = 60
 KIOSK_ONLY = False
+#: Id of the deck the kiosk plays; empty means the first deck of the library (by title).
+KIOSK_DECK = ""
+#: Seconds the kiosk's idle warning counts down before the reset; keep it at 20 or more (WCAG 2.2.1).
+KIOSK_WARNING_SECONDS = 20
 #: Folder of deck files; relative paths are taken from the project folder.
 QUESTIONS_DIR = "questions"
 #: SQLAlchemy URL; empty means SQLite in the instance folder.

@@ -150,3 +150,34 @@ def elapsed_since(shown_ms: int | None, play: PlaySession) -> int | None:
     if not start_ms <= shown_ms <= now_ms:
         return None
     return now_ms - shown_ms
+
+
+@dataclass(frozen=True)
+class BestScore:
+    """One line of the kiosk's board of the day: a generated name (or none) and a score."""
+
+    nickname: str | None
+    score: int
+    total: int
+    finished_at: datetime
+
+
+def best_kiosk_scores(deck_id: str, since: datetime, limit: int = 5) -> list[BestScore]:
+    """The best finished kiosk rounds of a deck since `since` (UTC), best first, earliest first on ties."""
+    score = db.func.sum(db.case((Answer.correct, 1), else_=0))
+    rows = db.session.execute(
+        db.select(PlaySession.nickname, score, db.func.count(Answer.id), PlaySession.finished_at)
+        .join(Answer, Answer.session_id == PlaySession.id)
+        .where(
+            PlaySession.mode == "kiosk",
+            PlaySession.deck_id == deck_id,
+            PlaySession.finished_at >= since,
+            PlaySession.abandoned_at.is_(None),
+        )
+        .group_by(PlaySession.id)
+        .order_by(score.desc(), PlaySession.finished_at, PlaySession.id)
+        .limit(limit)
+    )
+    return [
+        BestScore(nickname, int(points), int(total), finished) for nickname, points, total, finished in rows
+    ]

@@ -1,0 +1,19 @@
+"""Forms of the kiosk (answers, Play again and the reset reuse the web game's forms)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField
+from wtforms.validators import Optional, ValidationError
+
+from .names import is_generated_name
+
+
+class KioskStartForm(FlaskForm):
+    """Start a kiosk round, with one of the offered names or none (nothing to type)."""
+
+    nickname = RadioField("Player name", validators=[Optional()], validate_choice=False)
+
+    def validate_nickname(self, field: RadioField) -> None:
+        if field.data and not is_generated_name(field.data):
+            raise ValidationError("Pick one of the names, or play without a name.")
