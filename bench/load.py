@@ -1,0 +1,926 @@
+#!/usr/bin/env python3
+"""Load benchmark: simulated players against the production server (waitress + SQLite).
+
+Starts `quiz serve` on a free loopback port with a fresh temporary SQLite database (or targets a
+running server with --url), lets N players play complete rounds like a browser does (cookie,
+CSRF token, form posts, redirects), measures GET /healthz under the same concurrency, then
+prints per-endpoint throughput and latency, and checks in the database that every acknowledged
+answer was stored exactly once. Exit status 1 on any error, lost or duplicated answer.
+
+Standard library only. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import http.client
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode, urljoin, urlsplit
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+ENDPOINTS = ("home", "start", "question", "answer", "reveal", "summary", "healthz")
+LOOPBACK_NAMES = {"127.0.0.1", "localhost"}
+CHOICES = ("plausible", "dubious")
+
+INPUT_RE = re.compile(r"<input\b[^>]*>", re.I)
+ATTR_RE = re.compile(r'([a-zA-Z_:][\w:.-]*)\s*=\s*"([^"]*)"')
+TITLE_RE = re.compile(r"<title>\s*Question\s+(\d+)\s+of\s+(\d+)", re.I)
+REVEAL_PATH_RE = re.compile(r"^/play/([^/]+)/reveal/([^/?#]+)$")
+QUESTION_PATH_RE = re.compile(r"^/play/([^/?#]+)$")
+
+
+class Abort(Exception):
+    """The run's deadline passed or the run was interrupted: players stop where they are."""
+
+
+# --------------------------------------------------------------------------- measurements
+
+
+@dataclass
+class EndpointStats:
+    latencies_ms: list[float] = field(default_factory=list)
+    statuses: Counter = field(default_factory=Counter)
+    errors: int = 0  # status not 2xx/3xx, or an exception (timeout, reset, ...)
+    server_errors: int = 0  # 5xx
+    locked: int = 0  # body mentions "database is locked"
+    exceptions: Counter = field(default_factory=Counter)
+    unexpected: int = 0  # 2xx/3xx but not what a browser expects (wrong redirect, no form)
+
+
+class Recorder:
+    """Thread-safe collection of request results, per endpoint."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.stats = {name: EndpointStats() for name in ENDPOINTS}
+        self.notes: Counter = Counter()
+
+    def record(self, endpoint: str, ms: float, status: int | None, body: bytes, exc: str | None) -> None:
+        with self.lock:
+            s = self.stats[endpoint]
+            s.latencies_ms.append(ms)
+            if exc is not None:
+                s.errors += 1
+                s.exceptions[exc] += 1
+                s.statuses["exception"] += 1
+                return
+            s.statuses[str(status)] += 1
+            if not 200 <= status < 400:
+                s.errors += 1
+            if status >= 500:
+                s.server_errors += 1
+            if b"database is locked" in body:
+                s.locked += 1
+
+    def unexpected(self, endpoint: str, why: str) -> None:
+        with self.lock:
+            self.stats[endpoint].unexpected += 1
+            self.notes[f"{endpoint}: {why}"] += 1
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    """Nearest-rank percentile of an already sorted list (0 for an empty one)."""
+    if not sorted_values:
+        return 0.0
+    rank = max(1, -(-len(sorted_values) * p // 100))  # ceil
+    return sorted_values[int(rank) - 1]
+
+
+# --------------------------------------------------------------------------- HTTP client
+
+
+class Browser:
+    """One player's browser: a keep-alive connection, a cookie jar, redirects by hand."""
+
+    def __init__(self, host: str, port: int, timeout: float, recorder: Recorder, deadline: float) -> None:
+        self.host, self.port, self.timeout = host, port, timeout
+        self.recorder = recorder
+        self.deadline = deadline
+        self.cookies: dict[str, str] = {}
+        self.conn: http.client.HTTPConnection | None = None
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def _store_cookies(self, response: http.client.HTTPResponse) -> None:
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar = SimpleCookie()
+            try:
+                jar.load(header)
+            except Exception:  # noqa: BLE001 - a cookie we cannot parse is simply not kept
+                continue
+            for name, morsel in jar.items():
+                gone = morsel["max-age"] == "0" or not morsel.value or "1970" in morsel["expires"]
+                if gone:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+
+    def request(
+        self, endpoint: str, method: str, path: str, form: dict[str, str] | None = None
+    ) -> tuple[int | None, str | None, str]:
+        """Send one request; record it; return (status, Location path or None, body text).
+
+        A status of None means an exception (already recorded). Idempotent GETs that fail on a
+        stale keep-alive connection before any byte came back are retried once, as browsers do.
+        """
+        if time.monotonic() > self.deadline:
+            raise Abort("deadline")
+        headers = {"Host": f"{self.host}:{self.port}", "User-Agent": "quiz-bench/1"}
+        body = None
+        if form is not None:
+            body = urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        attempts = 2 if method == "GET" else 1
+        for attempt in range(attempts):
+            fresh = self.conn is None
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            started = time.perf_counter()
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                data = response.read()
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
+                self.close()
+                if not fresh and attempt + 1 < attempts:
+                    continue  # a keep-alive connection the server had closed: retry once
+                self.recorder.record(endpoint, _ms(started), None, b"", type(exc).__name__)
+                return None, None, ""
+            except (OSError, http.client.HTTPException) as exc:
+                self.close()
+                self.recorder.record(endpoint, _ms(started), None, b"", type(exc).__name__)
+                return None, None, ""
+            elapsed = _ms(started)
+            self.recorder.record(endpoint, elapsed, response.status, data, None)
+            self._store_cookies(response)
+            if response.will_close:
+                self.close()
+            location = response.getheader("Location")
+            if location:
+                location = urlsplit(urljoin(f"http://{self.host}:{self.port}{path}", location)).path
+            return response.status, location, data.decode("utf-8", "replace")
+        raise AssertionError("unreachable")
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000.0
+
+
+def form_inputs(page: str) -> dict[str, str]:
+    """name -> value of the page's <input> elements (for radios: the checked one, else the first)."""
+    values: dict[str, str] = {}
+    for tag in INPUT_RE.findall(page):
+        attrs = {k.lower(): html.unescape(v) for k, v in ATTR_RE.findall(tag)}
+        name = attrs.get("name")
+        if not name:
+            continue
+        checked = re.search(r"\schecked\b", tag, re.I) is not None
+        if name not in values or (attrs.get("type") == "radio" and checked):
+            values[name] = attrs.get("value", "")
+    return values
+
+
+# --------------------------------------------------------------------------- players
+
+
+@dataclass
+class PlayerResult:
+    rounds_started: int = 0
+    rounds_finished: int = 0
+    answers_sent: int = 0
+    acknowledged: list[tuple[str, str]] = field(default_factory=list)  # (token, question_id)
+    failed: str | None = None
+
+
+class Lockstep:
+    """A barrier before every answer, plus the moments each answer went out and came back."""
+
+    def __init__(self, players: int, timeout: float) -> None:
+        self.barrier = threading.Barrier(players)
+        self.timeout = timeout
+        self.lock = threading.Lock()
+        self.sent: dict[int, list[float]] = {}
+        self.done: dict[int, list[float]] = {}
+        self.broken = False
+
+    def wait(self) -> None:
+        if self.broken:
+            return
+        try:
+            self.barrier.wait(timeout=self.timeout)
+        except threading.BrokenBarrierError:
+            self.broken = True
+
+    def mark(self, k: int, sent: float, done: float) -> None:
+        with self.lock:
+            self.sent.setdefault(k, []).append(sent)
+            self.done.setdefault(k, []).append(done)
+
+
+def play(
+    index: int,
+    args: argparse.Namespace,
+    host: str,
+    port: int,
+    recorder: Recorder,
+    deadline: float,
+    rng: random.Random,
+    lockstep: Lockstep | None,
+    start_gate: threading.Barrier,
+) -> PlayerResult:
+    result = PlayerResult()
+    browser = Browser(host, port, args.timeout, recorder, deadline)
+    slots = args.rounds_per_player * args.round_size
+    waited = [0]  # lockstep: barriers this player has met so far
+
+    def before_answer() -> int:
+        """Lockstep: wait for everyone; returns this answer's slot (its index across rounds)."""
+        slot = waited[0]
+        if lockstep is not None and slot < slots:
+            lockstep.wait()
+            waited[0] += 1
+        return slot
+
+    def keep_step() -> None:
+        """A player who dropped out still meets the others at every barrier, so none hangs."""
+        if lockstep is not None:
+            while waited[0] < slots:
+                lockstep.wait()
+                waited[0] += 1
+
+    try:
+        try:
+            start_gate.wait(timeout=args.timeout)
+        except threading.BrokenBarrierError:
+            pass
+        for _round in range(args.rounds_per_player):
+            if not _play_round(index, args, browser, recorder, rng, lockstep, result, before_answer):
+                keep_step()
+                return result
+        return result
+    except Abort as exc:
+        result.failed = f"aborted ({exc})"
+        if lockstep is not None:
+            lockstep.broken = True
+            lockstep.barrier.abort()
+        return result
+    except Exception as exc:  # noqa: BLE001 - a bench bug must not hang the other players
+        result.failed = f"crashed: {type(exc).__name__}: {exc}"
+        keep_step()
+        return result
+    finally:
+        browser.close()
+
+
+def think(args: argparse.Namespace, rng: random.Random) -> None:
+    """A player reading the page: --think-ms on average, from half to one and a half times it."""
+    if args.think_ms > 0:
+        time.sleep(args.think_ms * rng.uniform(0.5, 1.5) / 1000)
+
+
+def _play_round(
+    index: int,
+    args: argparse.Namespace,
+    browser: Browser,
+    recorder: Recorder,
+    rng: random.Random,
+    lockstep: Lockstep | None,
+    result: PlayerResult,
+    before_answer,  # type: ignore[no-untyped-def]
+) -> bool:
+    """One round from the home page to the summary; False when the player had to give up."""
+    status, _, page = browser.request("home", "GET", "/")
+    fields = form_inputs(page) if status == 200 else {}
+    if "csrf_token" not in fields:
+        if status is not None:
+            recorder.unexpected("home", "no csrf_token in the start form")
+        result.failed = "home"
+        return False
+    form = {"csrf_token": fields["csrf_token"], "nickname": f"bench-{index}"}
+    if args.deck or fields.get("deck"):
+        form["deck"] = args.deck or fields["deck"]
+    status, location, _ = browser.request("start", "POST", "/play", form)
+    match = QUESTION_PATH_RE.match(location or "") if status in (302, 303) else None
+    if match is None:
+        if status is not None and 200 <= status < 400:
+            recorder.unexpected("start", f"status {status} to {location!r}, not a question page")
+        result.failed = "start"
+        return False
+    token = match.group(1)
+    result.rounds_started += 1
+    question_path = f"/play/{token}"
+    total = args.round_size
+    k = 0
+    while k < total:  # bounded: one answer per question of the round
+        status, location, page = browser.request("question", "GET", question_path)
+        if status != 200:
+            if status is not None and 200 <= status < 400:
+                recorder.unexpected("question", f"status {status} to {location!r} before the round ended")
+            result.failed = "question"
+            return False
+        fields = form_inputs(page)
+        title = TITLE_RE.search(page)
+        if title:
+            total = min(int(title.group(2)), args.round_size + 1000)
+        if not {"csrf_token", "question_id"} <= fields.keys():
+            recorder.unexpected("question", "no answer form on the question page")
+            result.failed = "question"
+            return False
+        qid = fields["question_id"]
+        answer = {
+            "csrf_token": fields["csrf_token"],
+            "question_id": qid,
+            "shown": fields.get("shown", ""),
+            "choice": rng.choice(CHOICES),
+        }
+        think(args, rng)
+        slot = before_answer()
+        sent = time.monotonic()
+        result.answers_sent += 1
+        status, location, _ = browser.request("answer", "POST", f"{question_path}/answer", answer)
+        done = time.monotonic()
+        reveal = REVEAL_PATH_RE.match(location or "") if status in (302, 303) else None
+        if reveal is None or reveal.group(1) != token or reveal.group(2) != qid:
+            if status is not None and 200 <= status < 400:
+                recorder.unexpected("answer", f"status {status} to {location!r}, not this question's reveal")
+            result.failed = "answer"
+            return False
+        result.acknowledged.append((token, qid))
+        if lockstep is not None:
+            lockstep.mark(slot, sent, done)
+        k += 1
+        status, location, page = browser.request("reveal", "GET", location)
+        think(args, rng)
+        if status != 200:
+            if status is not None and 200 <= status < 400:
+                recorder.unexpected("reveal", f"status {status} to {location!r}")
+            result.failed = "reveal"
+            return False
+    status, location, page = browser.request("summary", "GET", f"{question_path}/summary")
+    if status != 200:
+        if status is not None and 200 <= status < 400:
+            recorder.unexpected("summary", f"status {status} to {location!r}")
+        result.failed = "summary"
+        return False
+    result.rounds_finished += 1
+    return True
+
+
+def hammer_healthz(
+    host: str,
+    port: int,
+    count: int,
+    timeout: float,
+    recorder: Recorder,
+    deadline: float,
+    gate: threading.Barrier,
+) -> None:
+    browser = Browser(host, port, timeout, recorder, deadline)
+    try:
+        try:
+            gate.wait(timeout=timeout)
+        except threading.BrokenBarrierError:
+            pass
+        for _ in range(count):
+            status, _, body = browser.request("healthz", "GET", "/healthz")
+            if status == 200 and body != "ok":
+                recorder.unexpected("healthz", "body is not 'ok'")
+    except Abort:
+        pass
+    finally:
+        browser.close()
+
+
+def run_threads(targets: list[threading.Thread], deadline: float) -> float:
+    """Start the threads, wait for them (never past the deadline + a grace), return wall seconds."""
+    started = time.perf_counter()
+    for thread in targets:
+        thread.start()
+    for thread in targets:
+        thread.join(timeout=max(0.1, deadline - time.monotonic() + 5))
+    return time.perf_counter() - started
+
+
+# --------------------------------------------------------------------------- the server
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve_command() -> list[str]:
+    """`python -m quiz serve` with this interpreter: the same command as `quiz serve`."""
+    return [sys.executable, "-m", "quiz"]
+
+
+class Server:
+    """The production server as a child process with its own temporary database; always stopped."""
+
+    def __init__(self, args: argparse.Namespace, workdir: Path) -> None:
+        self.port = free_port()
+        self.database = workdir / "bench.sqlite"
+        self.log_path = workdir / "server.log"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("QUIZ_")}
+        env.update(
+            QUIZ_DATABASE_URL=f"sqlite:///{self.database}",
+            QUIZ_SECRET_KEY="bench-" + os.urandom(16).hex(),
+            QUIZ_ROUND_SIZE=str(args.round_size),
+            PYTHONUNBUFFERED="1",
+        )
+        if args.questions_dir:
+            env["QUIZ_QUESTIONS_DIR"] = str(Path(args.questions_dir).resolve())
+        host, port, threads = "127.0.0.1", str(self.port), str(args.threads)
+        command = serve_command() + ["serve", "--host", host, "--port", port, "--threads", threads]
+        self.command = command
+        self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            command,
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+
+    def describe(self) -> str:
+        return " ".join(self.command)
+
+    def wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"the server exited with status {self.process.returncode}:\n{self.log_tail()}"
+                )
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", "/healthz")
+                response = conn.getresponse()
+                response.read()
+                conn.close()
+                if response.status == 200:
+                    return
+                if response.status >= 500:
+                    raise RuntimeError(f"GET /healthz answered {response.status}:\n{self.log_tail(12)}")
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"the server did not answer /healthz within {timeout:.0f} s:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def last_exception(self) -> str:
+        """The last `SomethingError: message` line of the server's log, if any."""
+        lines = self.log_path.read_text(errors="replace").splitlines() if self.log_path.exists() else []
+        found = [line for line in lines if re.match(r"^[A-Za-z_.]*(Error|Exception)\b.*:", line)]
+        return found[-1].strip() if found else ""
+
+    def log_counts(self) -> dict[str, int]:
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return {
+            "database is locked": text.count("database is locked"),
+            "ERROR lines": sum(1 for line in text.splitlines() if " ERROR " in line),
+            "Traceback": text.count("Traceback"),
+            "task queue depth warnings": text.count("Task queue depth"),
+            "max task queue depth": max(
+                (int(n) for n in re.findall(r"Task queue depth is (\d+)", text)), default=0
+            ),
+        }
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.log.close()
+
+
+def start_server(args: argparse.Namespace, workdir: Path, register) -> Server:  # type: ignore[no-untyped-def]
+    """Start `quiz serve` on a fresh database and wait until it answers /healthz."""
+    server = Server(args, workdir)
+    register(server)
+    server.wait_ready(timeout=60)
+    return server
+
+
+# --------------------------------------------------------------------------- database check
+
+
+def sqlite_path(database: str) -> Path:
+    if database.startswith("sqlite:///"):
+        return Path(database[len("sqlite:///") :])
+    if "://" in database:
+        raise SystemExit(f"--database: only SQLite files can be checked, not {database}")
+    return Path(database)
+
+
+def check_database(path: Path, tokens: set[str], acknowledged: set[tuple[str, str]]) -> dict:
+    """Answers stored for this run's rounds, duplicates, and acknowledged answers not stored."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    try:
+        rows: list[tuple[str, str]] = []
+        token_list = sorted(tokens)
+        for i in range(0, len(token_list), 500):
+            chunk = token_list[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows += conn.execute(
+                f"SELECT s.token, a.question_id FROM answer a JOIN play_session s ON s.id = a.session_id "
+                f"WHERE s.token IN ({marks})",
+                chunk,
+            ).fetchall()
+        duplicates = conn.execute(
+            "SELECT session_id, question_id, COUNT(*) FROM answer "
+            "GROUP BY session_id, question_id HAVING COUNT(*) > 1"
+        ).fetchall()
+        total = conn.execute("SELECT COUNT(*) FROM answer").fetchone()[0]
+    finally:
+        conn.close()
+    stored = set(rows)
+    return {
+        "stored": len(rows),
+        "stored_total_in_table": total,
+        "duplicates": len(duplicates),
+        "duplicate_examples": duplicates[:5],
+        "lost": len(acknowledged - stored),
+        "lost_examples": sorted(acknowledged - stored)[:5],
+        "stored_not_acknowledged": len(stored - acknowledged),
+    }
+
+
+# --------------------------------------------------------------------------- report
+
+
+def summarize(recorder: Recorder, durations: dict[str, float]) -> dict[str, dict]:
+    table = {}
+    for name in ENDPOINTS:
+        s = recorder.stats[name]
+        phase = "healthz" if name == "healthz" else "game"
+        lat = sorted(s.latencies_ms)
+        seconds = durations.get(phase) or 0.0
+        table[name] = {
+            "requests": len(lat),
+            "rps": len(lat) / seconds if seconds else 0.0,
+            "p50_ms": percentile(lat, 50),
+            "p95_ms": percentile(lat, 95),
+            "p99_ms": percentile(lat, 99),
+            "max_ms": lat[-1] if lat else 0.0,
+            "errors": s.errors,
+            "5xx": s.server_errors,
+            "locked": s.locked,
+            "unexpected": s.unexpected,
+            "statuses": dict(s.statuses),
+            "exceptions": dict(s.exceptions),
+        }
+    return table
+
+
+def print_table(table: dict[str, dict]) -> None:
+    head = f"{'endpoint':<9} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} {'errors':>6} {'5xx':>5} {'locked':>6} {'unexp':>5}"  # noqa: E501
+    print(head)
+    print("-" * len(head))
+    for name, row in table.items():
+        print(
+            f"{name:<9} {row['requests']:>8} {row['rps']:>8.1f} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} "
+            f"{row['p99_ms']:>8.1f} {row['max_ms']:>8.1f} {row['errors']:>6} {row['5xx']:>5} "
+            f"{row['locked']:>6} {row['unexpected']:>5}"
+        )
+
+
+def lockstep_report(lockstep: Lockstep) -> dict:
+    """Per answer slot: how spread out the sends were, and how long until the last ack."""
+    spreads, bursts = [], []
+    for k in sorted(lockstep.sent):
+        sent, done = lockstep.sent[k], lockstep.done[k]
+        spreads.append((max(sent) - min(sent)) * 1000)
+        bursts.append((max(done) - min(sent)) * 1000)
+    if not bursts:
+        return {}
+    answers = sum(len(v) for v in lockstep.done.values())
+    return {
+        "slots": len(bursts),
+        "send_spread_ms_max": max(spreads),
+        "burst_ms_median": sorted(bursts)[len(bursts) // 2],
+        "burst_ms_max": max(bursts),
+        "burst_answers_per_s": answers / (sum(bursts) / 1000) if sum(bursts) else 0.0,
+        "barrier_broken": lockstep.broken,
+    }
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
+    p.add_argument("--players", type=int, default=50, help="simulated players (concurrent threads)")
+    p.add_argument("--rounds-per-player", type=int, default=1)
+    p.add_argument("--round-size", type=int, default=10, help="questions per round (QUIZ_ROUND_SIZE)")
+    p.add_argument("--threads", type=int, default=8, help="waitress worker threads of the server")
+    p.add_argument("--scenario", choices=("games", "lockstep"), default="games",
+                   help="games: complete rounds as fast as possible; lockstep: everyone answers "
+                        "question k at the same moment (a barrier before each answer)")  # fmt: skip
+    p.add_argument(
+        "--questions-dir", help="deck folder for the server (QUIZ_QUESTIONS_DIR); default: bundled decks"
+    )
+    p.add_argument("--deck", help="deck id to play (default: the one the home page checks)")
+    p.add_argument(
+        "--think-ms",
+        type=float,
+        default=0.0,
+        help="mean time a player reads before each answer and each Next (uniform, 0.5x to 1.5x); "
+        "0: click as fast as possible (saturation)",
+    )
+    p.add_argument(
+        "--url", help="target a running server instead, e.g. http://127.0.0.1:8000 (loopback only)"
+    )
+    p.add_argument("--database", help="with --url: its SQLite file (or sqlite:/// URL) to check answers in")
+    p.add_argument("--healthz-requests", type=int, default=4000,
+                   help="GET /healthz requests in all, spread over --players threads")  # fmt: skip
+    p.add_argument("--healthz-when", choices=("before", "after"), default="after")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds per request (and per barrier wait)")
+    p.add_argument("--max-seconds", type=float, default=900.0, help="the whole run stops after this")
+    p.add_argument("--seed", type=int, default=None, help="seed for the players' random choices")
+    p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    p.add_argument("--keep", action="store_true", help="keep the temporary database and server log")
+    args = p.parse_args(argv)
+    for name in ("players", "rounds_per_player", "round_size", "threads", "healthz_requests"):
+        if getattr(args, name) < 1:
+            p.error(f"--{name.replace('_', '-')} must be at least 1")
+    if args.players > 1000 or args.rounds_per_player * args.round_size > 10_000:
+        p.error("keep it bounded: at most 1000 players and 10000 answers per player")
+    if args.database and not args.url:
+        p.error("--database goes with --url (a started server always gets a fresh database)")
+    return args
+
+
+def target_of(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    if parts.scheme != "http" or parts.hostname not in LOOPBACK_NAMES:
+        raise SystemExit(f"--url must be http://127.0.0.1:PORT (loopback only), not {url}")
+    if parts.path not in ("", "/"):
+        raise SystemExit("--url must be the server's root, without a path")
+    return "127.0.0.1", parts.port or 80
+
+
+def _interrupt(_signum, _frame):  # type: ignore[no-untyped-def]
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    # A SIGTERM stops the run like Ctrl-C does, so the server is stopped in `finally`.
+    signal.signal(signal.SIGTERM, _interrupt)
+    workdir = Path(tempfile.mkdtemp(prefix="quiz-bench-"))
+    server: Server | None = None
+    failed_hard = False
+    try:
+        if args.url:
+            host, port = target_of(args.url)
+            database = sqlite_path(args.database) if args.database else None
+            where = f"{args.url} (running server)"
+        else:
+            servers: list[Server] = []
+            try:
+                server = start_server(args, workdir, servers.append)
+            finally:
+                if server is None:
+                    for started in servers:
+                        started.stop()
+            host, port, database = "127.0.0.1", server.port, server.database
+            where = f"{server.describe()}  [db {database}]"
+        print(f"target: {where}")
+        print(
+            f"scenario={args.scenario} players={args.players} rounds/player={args.rounds_per_player} "
+            f"round_size={args.round_size} think_ms={args.think_ms:g} server_threads={args.threads} "
+            f"cpus={os.cpu_count()} "
+            f"loadavg(1 min) before={os.getloadavg()[0]:.2f} (other work on this machine skews the figures)",
+            flush=True,
+        )
+        results = run(args, host, port, server.process.pid if server is not None else None)
+        durations, recorder, players, lockstep, cpu = results
+        table = summarize(recorder, durations)
+        print()
+        print_table(table)
+
+        acknowledged = {pair for p in players for pair in p.acknowledged}
+        tokens = {token for token, _ in acknowledged}
+        n_ack = sum(len(p.acknowledged) for p in players)
+        answers_sent = sum(p.answers_sent for p in players)
+        report: dict = {
+            "scenario": args.scenario,
+            "players": args.players,
+            "rounds_per_player": args.rounds_per_player,
+            "round_size": args.round_size,
+            "server_threads": args.threads,
+            "think_ms": args.think_ms,
+            "cpus": os.cpu_count(),
+            "loadavg_after": os.getloadavg(),
+            "durations_s": durations,
+            "endpoints": table,
+            "rounds_started": sum(p.rounds_started for p in players),
+            "rounds_finished": sum(p.rounds_finished for p in players),
+            "answers_sent": answers_sent,
+            "answers_acknowledged": n_ack,
+            "players_failed": Counter(p.failed for p in players if p.failed),
+            "notes": dict(recorder.notes),
+        }
+        print()
+        print(
+            f"game phase {durations['game']:.2f} s, healthz phase {durations['healthz']:.2f} s; rounds "
+            f"finished {report['rounds_finished']}/{args.players * args.rounds_per_player}; "
+            f"answers sent {answers_sent}, acknowledged {n_ack}"
+        )
+        report["cpu"] = cpu
+        for phase, used in cpu.items():
+            seconds = durations[phase]
+            requests = sum(
+                row["requests"] for name, row in table.items() if (name == "healthz") == (phase == "healthz")
+            )
+            line = f"{phase} phase CPU: bench {used['bench_cpu_s']:.2f} s"
+            if used["server_cpu_s"] is not None:
+                line += (
+                    f", server {used['server_cpu_s']:.2f} s = {100 * used['server_cpu_s'] / seconds:.0f}% of "
+                    f"one core, {1000 * used['server_cpu_s'] / max(1, requests):.2f} ms per request"
+                )
+            print(line)
+        problems = []
+        if database is not None:
+            db_report = check_database(database, tokens, acknowledged)
+            report["database"] = db_report
+            print(
+                f"answers stored {db_report['stored']} (acknowledged {n_ack}); lost {db_report['lost']}; "
+                f"duplicates {db_report['duplicates']}; stored but not acknowledged "
+                f"{db_report['stored_not_acknowledged']}"
+            )
+            if db_report["lost"]:
+                problems.append(f"{db_report['lost']} acknowledged answers not stored")
+            if db_report["duplicates"]:
+                problems.append(f"{db_report['duplicates']} duplicated answers")
+            if n_ack != len(acknowledged):
+                problems.append("the same answer was acknowledged twice")
+        else:
+            print("answers stored: not checked (no --database for --url)")
+        health_rps = table["healthz"]["rps"]
+        answer_rps = table["answer"]["rps"]
+        game_rps = sum(table[n]["rps"] for n in ENDPOINTS if n != "healthz")
+        report["answer_rps_over_healthz_rps"] = answer_rps / health_rps if health_rps else None
+        report["game_rps_over_healthz_rps"] = game_rps / health_rps if health_rps else None
+        if health_rps:
+            print(
+                f"answer req/s / healthz req/s = {answer_rps:.1f} / {health_rps:.1f} = "
+                f"{answer_rps / health_rps:.3f}   (all game requests: {game_rps:.1f} req/s = "
+                f"{game_rps / health_rps:.3f} of healthz)"
+            )
+        if lockstep is not None:
+            ls = lockstep_report(lockstep)
+            report["lockstep"] = ls
+            if ls:
+                print(
+                    f"lockstep: {ls['slots']} answer bursts of {args.players}; sends spread at most "
+                    f"{ls['send_spread_ms_max']:.0f} ms; burst until last ack median "
+                    f"{ls['burst_ms_median']:.0f} ms, max {ls['burst_ms_max']:.0f} ms; "
+                    f"{ls['burst_answers_per_s']:.1f} answers/s within bursts"
+                    + ("; BARRIER BROKEN" if ls["barrier_broken"] else "")
+                )
+        if server is not None:
+            report["server_log"] = server.log_counts()
+            print("server log: " + ", ".join(f"{k} {v}" for k, v in report["server_log"].items()))
+            if report["server_log"]["database is locked"]:
+                problems.append("the server logged 'database is locked'")
+        for note, count in recorder.notes.items():
+            print(f"  note: {count} x {note}")
+        for why, count in report["players_failed"].items():
+            print(f"  player gave up at {why}: {count}")
+        errors = sum(row["errors"] + row["unexpected"] for row in table.values())
+        if errors:
+            problems.append(f"{errors} failed or unexpected requests")
+        if report["rounds_finished"] < args.players * args.rounds_per_player:
+            problems.append("not every round was finished")
+        report["problems"] = problems
+        report["ok"] = not problems
+        print("RESULT: " + ("ok" if not problems else "FAILED: " + "; ".join(problems)))
+        if args.json:
+            Path(args.json).write_text(json.dumps(report, indent=2, default=str) + "\n")
+        return 0 if not problems else 1
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        failed_hard = True
+        return 1
+    finally:
+        if server is not None:
+            server.stop()
+        if args.keep or failed_hard:
+            print(f"kept {workdir} (database and server log)", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def process_cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU seconds of a process so far (Linux /proc), or None."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def run(args: argparse.Namespace, host: str, port: int, server_pid: int | None = None):  # type: ignore[no-untyped-def]
+    recorder = Recorder()
+    cpu: dict[str, dict[str, float | None]] = {}
+
+    def measured(name: str, phase) -> None:  # type: ignore[no-untyped-def]
+        server_before, client_before = process_cpu_seconds(server_pid), time.process_time()
+        phase()
+        server_after, client_after = process_cpu_seconds(server_pid), time.process_time()
+        cpu[name] = {
+            "server_cpu_s": None if server_before is None else server_after - server_before,
+            "bench_cpu_s": client_after - client_before,
+        }
+
+    deadline = time.monotonic() + args.max_seconds
+    # Warm-up, not counted: the first requests compile templates and open connections.
+    warm = Browser(host, port, args.timeout, Recorder(), deadline)
+    for path in ("/", "/healthz"):
+        warm.request("home", "GET", path)
+    warm.close()
+
+    master = random.Random(args.seed)
+    lockstep = Lockstep(args.players, args.timeout) if args.scenario == "lockstep" else None
+    durations: dict[str, float] = {}
+    players: list[PlayerResult] = [PlayerResult() for _ in range(args.players)]
+
+    def game_phase() -> None:
+        gate = threading.Barrier(args.players)
+
+        def run_player(i: int, rng: random.Random) -> None:
+            players[i] = play(i, args, host, port, recorder, deadline, rng, lockstep, gate)
+
+        threads = [
+            threading.Thread(
+                target=run_player, args=(i, random.Random(master.random())), daemon=True, name=f"player-{i}"
+            )
+            for i in range(args.players)
+        ]
+        durations["game"] = run_threads(threads, deadline)
+
+    def healthz_phase() -> None:
+        gate = threading.Barrier(args.players)
+        per, extra = divmod(args.healthz_requests, args.players)
+        threads = [
+            threading.Thread(
+                target=hammer_healthz,
+                args=(host, port, per + (1 if i < extra else 0), args.timeout, recorder, deadline, gate),
+                daemon=True,
+                name=f"healthz-{i}",
+            )
+            for i in range(args.players)
+        ]
+        durations["healthz"] = run_threads(threads, deadline)
+
+    phases = [healthz_phase, game_phase] if args.healthz_when == "before" else [game_phase, healthz_phase]
+    for phase in phases:
+        measured("game" if phase is game_phase else "healthz", phase)
+    if time.monotonic() > deadline:
+        recorder.notes["the run hit --max-seconds"] += 1
+    return durations, recorder, players, lockstep, cpu
+
+
+if __name__ == "__main__":
+    sys.exit(main())
