@@ -437,6 +437,14 @@ def serve_command() -> list[str]:
     return [sys.executable, "-m", "quiz"]
 
 
+def secret_key(workdir: Path) -> str:
+    """One key per work folder, so a restarted server still reads its players' cookies."""
+    path = workdir / "secret_key"
+    if not path.exists():
+        path.write_text("bench-" + os.urandom(16).hex())
+    return path.read_text()
+
+
 class Server:
     """The production server as a child process with its own temporary database; always stopped."""
 
@@ -447,7 +455,7 @@ class Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith("QUIZ_")}
         env.update(
             QUIZ_DATABASE_URL=f"sqlite:///{self.database}",
-            QUIZ_SECRET_KEY="bench-" + os.urandom(16).hex(),
+            QUIZ_SECRET_KEY=secret_key(workdir),
             QUIZ_ROUND_SIZE=str(args.round_size),
             PYTHONUNBUFFERED="1",
         )
