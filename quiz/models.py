@@ -22,6 +22,8 @@ class Teacher(db.Model):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Bumped at logout: a copy of an older session cookie no longer opens the teacher area.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class LoginAttempt(db.Model):

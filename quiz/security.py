@@ -53,9 +53,15 @@ def init_app(app: Flask) -> None:
 
 def _forms_only() -> None:
     """Every POST here is an HTML form: refuse other bodies (Flask-WTF would try to read JSON)."""
-    if request.method == "POST" and request.mimetype not in ("", "application/x-www-form-urlencoded",
-                                                             "multipart/form-data"):
+    if request.method == "POST" and request.mimetype not in (
+        "",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
         abort(415, description="Send answers with the page's own form.")
+    if request.method == "POST" and any("\x00" in value for value in request.form.values()):
+        # No form of ours takes a NUL character, and PostgreSQL text cannot hold one.
+        abort(400)
 
 
 def _secret_key(app: Flask) -> str:

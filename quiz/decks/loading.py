@@ -80,7 +80,11 @@ def load_deck_file(path: str | Path, *, shown_as: str | None = None) -> tuple[De
 
 def parse_deck(text: str, path: str, *, default_id: str = "deck") -> tuple[Deck | None, list[Problem]]:
     """Parse deck YAML text; return the deck (or None) and every problem found."""
-    loader = _DeckLoader(text)
+    try:
+        loader = _DeckLoader(text)  # PyYAML checks every character here
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        return None, [Problem(path, line, f"not valid YAML: character #x{exc.character:04x} is not allowed")]
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import Optional, ValidationError
 
+from ..forms import PostedForm
 from .names import is_generated_name
 
 
-class KioskStartForm(FlaskForm):
+class KioskStartForm(PostedForm):
     """Start a kiosk round, with one of the offered names or none (nothing to type)."""
 
     nickname = RadioField("Player name", validators=[Optional()], validate_choice=False)

@@ -17,7 +17,8 @@ from .. import sessions
 from ..decks import RED_FLAG_NAMES, RED_FLAGS, Deck
 from ..deckstore import library
 from ..extensions import db
-from ..play.forms import AgainForm, AnswerForm, EmptyForm
+from ..forms import EmptyForm
+from ..play.forms import AgainForm, AnswerForm
 from ..play.views import owned_play_or_404, remember
 from .forms import KioskStartForm
 from .names import generate_names

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from ..decks import ANSWERS
+from ..forms import PostedForm
 
 
-class StartForm(FlaskForm):
+class StartForm(PostedForm):
     """Start a round: a deck, an optional nickname, an optional class code."""
 
     deck = RadioField("Deck", validators=[Optional()], validate_choice=False)
@@ -23,7 +23,7 @@ class StartForm(FlaskForm):
     )
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(PostedForm):
     """One answer: which question, and the button pressed."""
 
     question_id = HiddenField(validators=[InputRequired(), Length(max=100)])
@@ -33,14 +33,10 @@ class AnswerForm(FlaskForm):
     def shown_ms(self) -> int | None:
         """When the page showed the question (ms since the epoch), if the form says so."""
         value = (self.shown.data or "").strip()
-        return int(value) if value.isdigit() else None
+        return int(value) if value.isascii() and value.isdigit() else None
 
 
-class EmptyForm(FlaskForm):
-    """Carries only the CSRF token, for POST-only buttons."""
-
-
-class AgainForm(FlaskForm):
+class AgainForm(PostedForm):
     """Play the same deck again, keeping the nickname and class."""
 
     token = HiddenField(validators=[InputRequired(), Length(max=32)])

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
+
+from ..forms import PostedForm
 
 UPLOAD_FORMATS = {
     "auto": "From the file name",
@@ -15,13 +16,13 @@ UPLOAD_FORMATS = {
 }
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PostedForm):
     username = StringField("Username", validators=[InputRequired(), Length(max=64)])
     password = PasswordField("Password", validators=[InputRequired(), Length(max=200)])
     next = HiddenField()
 
 
-class UploadForm(FlaskForm):
+class UploadForm(PostedForm):
     file = FileField(
         "Question file (YAML, CSV or GIFT, at most 1 MB)",
         validators=[FileRequired("Choose a file to upload.")],
@@ -30,10 +31,6 @@ class UploadForm(FlaskForm):
     replace = BooleanField("Replace the deck if one with the same id exists")
 
 
-class ClassForm(FlaskForm):
+class ClassForm(PostedForm):
     name = StringField("Class name", validators=[InputRequired("Give the class a name."), Length(max=100)])
     deck = SelectField("Deck", validate_choice=True)
-
-
-class EmptyForm(FlaskForm):
-    """Carries only the CSRF token, for POST-only buttons such as Log out."""

@@ -24,9 +24,10 @@ from ..decks import RED_FLAG_NAMES, RED_FLAGS
 from ..decks.uploads import SaveRefused, convert_upload, save_deck
 from ..deckstore import deck_or_404, library
 from ..extensions import db
+from ..forms import EmptyForm
 from ..models import Classroom, Teacher
 from ..security import is_local_path
-from .forms import ClassForm, EmptyForm, LoginForm, UploadForm
+from .forms import ClassForm, LoginForm, UploadForm
 
 bp = Blueprint("teacher", __name__, url_prefix="/teacher")
 
@@ -39,7 +40,9 @@ def require_teacher() -> Response | None:
     g.teacher = None
     teacher_id = session.get("teacher_id")
     if teacher_id is not None:
-        g.teacher = db.session.get(Teacher, teacher_id)
+        teacher = db.session.get(Teacher, teacher_id)
+        if teacher is not None and session.get("teacher_version") == teacher.session_version:
+            g.teacher = teacher
     if g.teacher is None and request.endpoint not in PUBLIC_ENDPOINTS:
         target = request.full_path.rstrip("?") if request.method == "GET" else None
         return redirect(url_for("teacher.login", next=target))
@@ -70,6 +73,7 @@ def login() -> Response | str | tuple[str, int]:
             if teacher is not None:
                 session.clear()  # a fresh session on login: nothing carried over from before
                 session["teacher_id"] = teacher.id
+                session["teacher_version"] = teacher.session_version
                 target = form.next.data
                 return redirect(target if is_local_path(target) else url_for("teacher.dashboard"))
             teachers.record_failed_login(address)
@@ -83,7 +87,11 @@ def login() -> Response | str | tuple[str, int]:
 def logout() -> Response:
     """Log out (a POST with a CSRF token, so no link or image can do it)."""
     if EmptyForm().validate_on_submit():
+        if g.teacher is not None:
+            g.teacher.session_version += 1  # every copy of this login's cookie stops working
+            db.session.commit()
         session.pop("teacher_id", None)
+        session.pop("teacher_version", None)
         flash("You are logged out.")
     return redirect(url_for("play.home"))
 
