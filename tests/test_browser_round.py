@@ -32,19 +32,67 @@ def browser():
         yield browser
 
 
-def test_full_round_by_keyboard_alone(browser, base_url, tmp_path):
+#: What has focus, and whether its focus can be seen: a ring (outline or box-shadow) of at least 2px.
+FOCUSED = """() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  const ring = (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2)
+               || (style.boxShadow !== "none" && style.boxShadow !== unfocusedShadow(el));
+  function unfocusedShadow(element) {
+    // A shadow counts as a focus ring only if the element does not wear it anyway.
+    const copy = element.cloneNode(true);
+    copy.removeAttribute("id");
+    element.after(copy);
+    const shadow = getComputedStyle(copy).boxShadow;
+    copy.remove();
+    return shadow;
+  }
+  const box = el.getBoundingClientRect();
+  return {
+    tag: el.tagName.toLowerCase(),
+    text: el.textContent.replace(/\\s+/g, " ").trim() || el.value || "",
+    id: el.id,
+    type: el.type || "",
+    ring: ring,
+    onScreen: box.width > 0 && box.height > 0 && box.bottom > 0 && box.right > 0
+              && box.top < innerHeight && box.left < innerWidth,
+  };
+}"""
+
+
+def tab(page, times: int = 1) -> dict:
+    """Press Tab; what has focus now, which must show it."""
+    for _ in range(times):
+        page.keyboard.press("Tab")
+    focused = page.evaluate(FOCUSED)
+    assert focused["ring"], f"no visible focus on {focused}"
+    assert focused["onScreen"], f"the focused element is off screen: {focused}"
+    return focused
+
+
+def tab_to(page, text: str, limit: int = 25) -> dict:
+    """Tab on until the element with this text has focus, every stop showing its focus."""
+    for _ in range(limit):
+        focused = tab(page)
+        if focused["text"] == text:
+            return focused
+    raise AssertionError(f"Tab never reached {text!r}")
+
+
+def test_full_round_by_keyboard_alone(browser, base_url):
+    """Tab order, visible focus, Enter, the P and D shortcuts, and focus on each result heading."""
     page = browser.new_page(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
     page.goto(base_url + "/")
-    page.screenshot(path=tmp_path / "home.png", full_page=True)
 
-    # Tab to the skip link first, then on to the form; type a nickname; press Start with Enter.
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
-    page.focus("#nickname")
+    # Home: skip link, the game's name, the deck, the nickname, the class code, Start.
+    assert tab(page)["text"] == "Skip to content"
+    assert tab(page)["text"] == "Plausible or Dubious?"
+    assert tab(page)["type"] == "radio"
+    assert tab(page)["id"] == "nickname"
     page.keyboard.type("Ada")
-    page.focus("button:has-text('Start')")
+    assert tab(page)["id"] == "class_code"
+    assert tab(page)["text"] == "Start"
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/play/[\w-]+$"))
 
     for number in range(1, 5):
         page.wait_for_url(re.compile(r"/play/[\w-]+$"))
@@ -52,25 +100,50 @@ def test_full_round_by_keyboard_alone(browser, base_url, tmp_path):
         page.wait_for_selector("[data-shortcuts]:not([hidden])")
         assert page.locator(".progress-text").inner_text() == f"Question {number} of 4"
         if number == 1:
-            page.screenshot(path=tmp_path / "question.png", full_page=True)
-        # P answers Plausible, D answers Dubious (the announced shortcuts).
-        page.keyboard.press("p" if number % 2 else "d")
+            # Skip link, name, then the two answers, then the switch for the shortcuts.
+            assert [tab(page)["text"] for _ in range(4)] == [
+                "Skip to content",
+                "Plausible or Dubious?",
+                "Plausible",
+                "Dubious",
+            ]
+            assert tab(page)["type"] == "checkbox"
+            # Shift+Tab back to Dubious, and Enter answers.
+            page.keyboard.press("Shift+Tab")
+            assert page.evaluate(FOCUSED)["text"] == "Dubious"
+            page.keyboard.press("Enter")
+        else:
+            # P answers Plausible, D answers Dubious (the announced shortcuts).
+            page.keyboard.press("p" if number % 2 else "d")
         page.wait_for_url(re.compile(r"/reveal/"))
         # Focus lands on the result heading, so a screen reader announces it.
         assert page.evaluate("document.activeElement.id") == "result"
         assert page.locator("#result").inner_text().strip() in ("✓ Right!", "✗ Not quite")
-        if number == 1:
-            page.screenshot(path=tmp_path / "reveal.png", full_page=True)
-        page.focus("a:has-text('Next')")
+        # From there Tab goes through the sources (each showing focus) to Next.
+        tab_to(page, "Next")
         page.keyboard.press("Enter")
 
     page.wait_for_url(re.compile(r"/summary$"))
+    assert page.evaluate("document.activeElement.id") == "result"
     assert "Your results, Ada" in page.locator("h1").inner_text()
     assert page.locator(".review-item").count() == 4
     assert re.search(r"Dubious claims caught\s+\d of 2", page.inner_text(".tallies"))
-    page.screenshot(path=tmp_path / "summary.png", full_page=True)
-    for name in ("home", "question", "reveal", "summary"):
-        assert (tmp_path / f"{name}.png").stat().st_size > 10_000
+    # Play again is the first stop after the results heading; Enter starts a new round.
+    assert tab(page)["text"] == "Play again"
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/play/[\w-]+$"))
+    assert page.locator(".progress-text").inner_text() == "Question 1 of 4"
+
+
+def test_focus_ring_check_can_fail(browser, base_url):
+    """The visible-focus check is real: with the rings styled away, it reports the missing focus."""
+    page = browser.new_page()
+    page.goto(base_url + "/")
+    page.evaluate("document.querySelector('#nickname').focus()")
+    assert page.evaluate(FOCUSED)["ring"]
+    page.evaluate("document.querySelector('#nickname').style.setProperty('outline', 'none', 'important')")
+    assert not page.evaluate(FOCUSED)["ring"]
+    page.close()
 
 
 def test_shortcuts_can_be_switched_off(browser, base_url):

@@ -3,7 +3,7 @@
 import pytest
 
 from quiz.decks import Question
-from quiz.game import discernment, draw_round
+from quiz.game import Discernment, discernment, draw_round
 
 
 def questions(plausible: int, dubious: int) -> list[Question]:
@@ -92,3 +92,12 @@ def test_discernment_of_a_mixed_player_matches_hand_computation():
 def test_discernment_of_no_answers_is_neutral():
     result = discernment([])
     assert (result.score, result.total, result.d_prime, result.criterion) == (0, 0, 0, 0)
+
+
+def test_meter_balanced_zone_is_where_the_lean_reads_balanced():
+    low, high = discernment([]).balanced_zone
+    leans = ((-0.26, "sceptical"), (-0.24, "balanced"), (0.24, "balanced"), (0.26, "trusting"))
+    for criterion, expected in leans:
+        shifted = Discernment(0, 0, 0, 0, 0.0, criterion)
+        assert shifted.lean == expected
+        assert (low <= shifted.meter_percent <= high) == (expected == "balanced")

@@ -56,6 +56,12 @@ class Discernment:
         return round(100 * min(1.0, max(0.0, share)))
 
     @property
+    def balanced_zone(self) -> tuple[float, float]:
+        """Where the meter's balanced zone starts and ends, in percent (the lean's word changes there)."""
+        half = 50 * LEAN_THRESHOLD / METER_SPAN
+        return 50 - half, 50 + half
+
+    @property
     def verdict(self) -> str:
         """The lean said in plain words, with the answers that show it."""
         doubted = self.plausible_total - self.plausible_trusted
