@@ -32,20 +32,6 @@ def writer(kind: str) -> Callable[[Deck], str]:
     return importlib.import_module(f".{MODULES[kind]}", __name__).write
 
 
-QUESTION_KEYS = (
-    "id",
-    "title",
-    "claim",
-    "context",
-    "image_credit",
-    "answer",
-    "explanation",
-    "red_flags",
-    "sources",
-    "difficulty",
-)
-
-
 def deck_mapping(deck: Deck) -> dict[str, Any]:
     """A deck as the mapping its YAML file holds (empty optional fields left out)."""
     mapping: dict[str, Any] = {"schema": 1, "id": deck.id, "title": deck.title}

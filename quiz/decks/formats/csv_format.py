@@ -22,21 +22,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..loading import Problem, slugify
+from ..loading import QUESTION_FIELDS, Problem, slugify
 from ..model import Deck
 
 REQUIRED = ("id", "claim", "answer", "explanation", "source_title", "source_url")
-TEXT_COLUMNS = (
-    "id",
-    "title",
-    "claim",
-    "context",
-    "image_credit",
-    "answer",
-    "explanation",
-    "red_flags",
-    "difficulty",
-)
+#: Every question field but the sources, which take column pairs of their own.
+TEXT_COLUMNS = tuple(name for name in QUESTION_FIELDS if name != "sources")
 HEADER = (*TEXT_COLUMNS, "source_title", "source_url")
 SOURCE_COLUMN = re.compile(r"^source_(title|url)(?:_(\d+))?$")
 #: What a spreadsheet may take for the start of a formula (OWASP's list for CSV injection).
