@@ -189,3 +189,21 @@ class Auth:
 @pytest.fixture
 def auth(client, teacher) -> Auth:
     return Auth(client)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per test module (skipped where there is none)."""
+    from .browser import chromium
+
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def base_url(app):
+    """The test's app served by waitress on a free local port."""
+    from .browser import live_server
+
+    with live_server(app) as url:
+        yield url

@@ -18,7 +18,6 @@ import pytest
 from quiz.extensions import db
 from quiz.models import PlaySession
 
-from .browser import chromium, live_server
 from .conftest import PROJECT, make_deck, write_deck
 from .test_kiosk import encodes, matrix_from_svg
 
@@ -122,18 +121,6 @@ def app_config(app_config, request):
         "KIOSK_WARNING_SECONDS": 20,
     }
     return {**app_config, **settings, **getattr(request, "param", {})}
-
-
-@pytest.fixture
-def base_url(app):
-    with live_server(app) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -6,30 +6,12 @@ import re
 
 import pytest
 
-from quiz.extensions import db as _db
-
-from .browser import chromium, live_server
-
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def app_config(app_config):
     return {**app_config, "WTF_CSRF_ENABLED": True, "ROUND_SIZE": 4}
-
-
-@pytest.fixture
-def base_url(app):
-    with app.app_context():
-        _db.create_all()
-    with live_server(app) as url:
-        yield url
-
-
-@pytest.fixture
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 #: What has focus, and whether its focus can be seen: a ring (outline or box-shadow) of at least 2px.

@@ -9,7 +9,6 @@ import yaml
 
 from quiz.decks import parse_deck
 
-from .browser import chromium, live_server
 from .conftest import TEACHER_PASSWORD, make_deck, make_question, write_deck
 
 pytestmark = pytest.mark.browser
@@ -81,15 +80,9 @@ def app_config(app_config):
 
 
 @pytest.fixture
-def base_url(app, teacher):
-    with live_server(app) as url:
-        yield url
-
-
-@pytest.fixture
-def browser():
-    with chromium() as browser:
-        yield browser
+def base_url(base_url, teacher):
+    """The live server, with a teacher account to log in with."""
+    return base_url
 
 
 class Watched:
