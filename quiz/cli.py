@@ -29,6 +29,16 @@ def validate(paths: tuple[str, ...]) -> None:
         sys.exit(1)
     problem_count = 0
     for path in files:
+        if path.suffix.lower() not in (".yaml", ".yml"):
+            kind = {".csv": "csv", ".gift": "gift", ".txt": "article"}.get(
+                path.suffix.lower(), "csv|gift|article"
+            )
+            click.echo(
+                f"{path}:1: not a deck file (.yaml): convert it first with "
+                f"quiz import --from {kind} {path} -o DECK.yaml"
+            )
+            problem_count += 1
+            continue
         deck, problems = load_deck_file(path)
         for problem in problems:
             click.echo(str(problem))

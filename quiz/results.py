@@ -15,8 +15,9 @@ from .extensions import db
 from .game import Discernment, discernment
 from .models import Answer, Classroom, PlaySession, utcnow
 
-#: A round started this recently and not finished counts as "playing now" (the page refreshes).
-PLAYING_WINDOW = timedelta(hours=2)
+#: An unfinished round with a start or an answer this recent counts as "playing now" (the page
+#: refreshes); one left alone longer is someone who walked away.
+PLAYING_WINDOW = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,9 @@ class Results:
     playing_now: bool
 
     def fooled_most(self, verdict: str) -> list[QuestionResult]:
-        """Answered questions of one verdict, those that fooled most players first."""
-        answered = [q for q in self.questions if q.verdict == verdict and q.answered]
-        return sorted(answered, key=lambda q: (q.share_correct, -q.answered, q.question_id))
+        """Questions of one verdict that fooled someone, those that fooled most players first."""
+        fooled = [q for q in self.questions if q.verdict == verdict and q.correct < q.answered]
+        return sorted(fooled, key=lambda q: (q.share_correct, -q.answered, q.question_id))
 
 
 def _sessions_query(deck_id: str, classroom: Classroom | None):  # type: ignore[no-untyped-def]
@@ -68,20 +69,22 @@ def _sessions_query(deck_id: str, classroom: Classroom | None):  # type: ignore[
 def results(deck: Deck, classroom: Classroom | None = None) -> Results:
     """Every player's result and every question's figures for a deck, or one class's play of it."""
     plays = list(db.session.scalars(_sessions_query(deck.id, classroom).order_by(PlaySession.started_at)))
-    rows = db.session.execute(
-        db.select(Answer.session_id, Answer.question_id, Answer.choice, Answer.correct)
-        .join(PlaySession)
-        .where(PlaySession.id.in_(_sessions_query(deck.id, classroom).with_only_columns(PlaySession.id)))
-    ).all()
+    answers = db.session.scalars(
+        db.select(Answer).where(
+            Answer.session_id.in_(_sessions_query(deck.id, classroom).with_only_columns(PlaySession.id))
+        )
+    )
     by_session: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    last_seen = {play.id: _naive(play.started_at) for play in plays}
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     verdicts: dict[str, str] = {}
-    for session_id, question_id, choice, correct in rows:
-        verdict = choice if correct else ("plausible" if choice == "dubious" else "dubious")
-        by_session[session_id].append((verdict, choice))
-        counts[question_id][0] += 1
-        counts[question_id][1] += bool(correct)
-        verdicts.setdefault(question_id, verdict)
+    for answer in answers:
+        by_session[answer.session_id].append((answer.verdict, answer.choice))
+        last_seen[answer.session_id] = max(last_seen[answer.session_id], _naive(answer.answered_at))
+        counts[answer.question_id][0] += 1
+        counts[answer.question_id][1] += bool(answer.correct)
+        verdicts.setdefault(answer.question_id, answer.verdict)
+    # A player is a round with at least one answer: a Start pressed and left is nobody's result.
     players = [
         PlayerResult(
             nickname=play.nickname or "anonymous",
@@ -92,6 +95,7 @@ def results(deck: Deck, classroom: Classroom | None = None) -> Results:
             result=discernment(by_session[play.id]),
         )
         for play in plays
+        if by_session[play.id]
     ]
     questions = [QuestionResult(q.id, q.claim, q.answer, *counts.get(q.id, (0, 0))) for q in deck.questions]
     # Questions since removed from the deck keep their figures.
@@ -100,12 +104,14 @@ def results(deck: Deck, classroom: Classroom | None = None) -> Results:
         for qid in counts
         if deck.question(qid) is None
     ]
-    recent = utcnow().replace(tzinfo=None) - PLAYING_WINDOW
-    playing_now = any(
-        p.finished_at is None and p.abandoned_at is None and p.started_at.replace(tzinfo=None) >= recent
-        for p in plays
-    )
+    recent = _naive(utcnow()) - PLAYING_WINDOW
+    playing_now = any(not p.is_over and last_seen[p.id] >= recent for p in plays)
     return Results(players, questions, playing_now)
+
+
+def _naive(moment: datetime) -> datetime:
+    """A UTC time without its zone (SQLite gives naive times, PostgreSQL aware ones)."""
+    return moment.replace(tzinfo=None)
 
 
 CSV_HEADER = (

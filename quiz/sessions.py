@@ -55,8 +55,8 @@ def find_session(token: str) -> PlaySession | None:
 
 
 def find_classroom(code: str) -> Classroom | None:
-    """The class with this join code (case and spaces ignored), or None."""
-    code = "".join(code.split()).upper()
+    """The class with this join code (case, spaces and dashes ignored), or None."""
+    code = "".join(ch for ch in code if ch.isalnum()).upper()
     return db.session.scalar(db.select(Classroom).where(Classroom.code == code)) if code else None
 
 

@@ -42,3 +42,12 @@ def test_import_of_a_broken_csv_prints_row_and_column_and_fails(runner, tmp_path
     result = runner.invoke(args=["import", "--from", "csv", str(bad), "-o", str(tmp_path / "out.yaml")])
     assert result.exit_code == 1
     assert f"{bad}:1:" in result.output and "source_url" in result.output
+
+
+def test_validate_says_how_to_convert_a_csv_instead_of_reading_it_as_yaml(runner, tmp_path):
+    sheet = tmp_path / "quiz.csv"
+    sheet.write_text("id,claim\n", encoding="utf-8")
+    result = runner.invoke(args=["validate", str(sheet)])
+    assert result.exit_code == 1
+    expected = f"{sheet}:1: not a deck file (.yaml): convert it first with quiz import --from csv"
+    assert expected in result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 import yaml
@@ -337,3 +338,39 @@ def test_add_teacher_command_refuses_a_short_password(runner):
 def test_new_deck_file_is_picked_up_without_a_restart(client, deck_dir):
     write_deck(deck_dir, make_deck(id="late-deck", title="Arrived later"), "late.yaml")
     assert "Arrived later" in client.get("/").text
+
+
+def test_results_leave_out_rounds_with_no_answer_and_claims_that_fooled_nobody(app, client, auth):
+    auth.login()
+    class_id = create_class(client)
+    with app.app_context():
+        code = db.session.get(Classroom, class_id).code
+    gone = Player(app.test_client())
+    gone.start(class_code=code, nickname="Gone")  # pressed Start, then walked away
+    with app.app_context():
+        play = db.session.scalar(db.select(PlaySession).where(PlaySession.token == gone.token))
+        play.started_at = play.started_at - timedelta(minutes=30)
+        db.session.commit()
+    expert = Player(app.test_client())
+    expert.start(class_code=code, nickname="Expert")
+    from quiz.deckstore import library
+
+    with app.app_context():
+        verdicts = {q.id: q.answer for q in library().get("test-deck").questions}
+    expert.play_round(verdicts.get)
+    page = client.get(f"/teacher/classes/{class_id}").text
+    assert "<td>Gone</td>" not in page and "<td>Expert</td>" in page
+    assert "1 player" in page
+    assert "% fooled" not in page  # a perfect round fooled nobody
+    assert 'http-equiv="refresh"' not in page  # nobody is still playing
+
+
+def test_class_code_typed_with_a_dash_still_joins(app, client, auth):
+    auth.login()
+    class_id = create_class(client)
+    with app.app_context():
+        code = db.session.get(Classroom, class_id).code
+    student = Player(app.test_client())
+    student.start(class_code=f"{code[:3].lower()}-{code[3:]}")
+    with app.app_context():
+        assert db.session.scalar(db.select(PlaySession)).classroom_id == class_id

@@ -105,11 +105,16 @@ def class_form() -> ClassForm:
 @bp.get("/")
 def dashboard() -> str:
     """Every deck file with its state, the teacher's classes, and a form for a new class."""
+    return dashboard_page(class_form())
+
+
+def dashboard_page(form: ClassForm) -> str:
     return render_template(
         "teacher/dashboard.html",
         files=library().files,
+        deck_titles={deck.id: deck.title for deck in library().decks},
         classes=teachers.classrooms_of(g.teacher),
-        form=class_form(),
+        form=form,
     )
 
 
@@ -157,9 +162,7 @@ def create_class() -> Response | tuple[str, int]:
         db.session.commit()
         flash(f"Class “{classroom.name}” created: students join with the code {classroom.code}.")
         return redirect(url_for("teacher.class_results", class_id=classroom.id))
-    return render_template(
-        "teacher/dashboard.html", files=library().files, classes=teachers.classrooms_of(g.teacher), form=form
-    ), 400
+    return dashboard_page(form), 400
 
 
 def own_classroom_or_404(class_id: int) -> Classroom:
