@@ -122,27 +122,32 @@ def runner(app):
 class Player:
     """Plays the web game through the test client, as a browser would."""
 
+    #: Where rounds are started; their pages are PREFIX/<token>.
+    prefix = "/play"
+
     def __init__(self, client) -> None:
         self.client = client
         self.token: str | None = None
 
     def start(self, deck: str = "test-deck", **fields: str):
-        response = self.client.post("/play", data={"deck": deck, **fields})
-        match = re.search(r"/play/([\w-]+)$", response.headers.get("Location", ""))
+        response = self.client.post(self.prefix, data={"deck": deck, **fields})
+        match = re.search(rf"{self.prefix}/([\w-]+)$", response.headers.get("Location", ""))
         self.token = match.group(1) if match else None
         return response
 
+    @property
+    def url(self) -> str:
+        return f"{self.prefix}/{self.token}"
+
     def current_question_id(self) -> str | None:
-        page = self.client.get(f"/play/{self.token}")
+        page = self.client.get(self.url)
         if page.status_code != 200:
             return None
         match = re.search(r'name="question_id" type="hidden" value="([^"]+)"', page.text)
         return match.group(1) if match else None
 
     def answer(self, question_id: str, choice: str):
-        return self.client.post(
-            f"/play/{self.token}/answer", data={"question_id": question_id, "choice": choice}
-        )
+        return self.client.post(f"{self.url}/answer", data={"question_id": question_id, "choice": choice})
 
     def play_round(self, choose) -> list[tuple[str, str]]:
         """Answer every question with choose(question_id); return (question_id, choice) pairs."""

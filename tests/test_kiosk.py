@@ -17,45 +17,18 @@ from quiz.kiosk.views import forget_kiosk_rounds, start_of_today
 from quiz.models import Answer, PlaySession
 from quiz.sessions import best_kiosk_scores
 
-from .conftest import make_deck, make_question, write_deck
+from .conftest import Player, make_deck, make_question, write_deck
 
 # ---- helpers -------------------------------------------------------------------------------------
 
 
-class KioskPlayer:
+class KioskPlayer(Player):
     """Plays the kiosk through the test client, as a touch screen would."""
 
-    def __init__(self, client) -> None:
-        self.client = client
-        self.token: str | None = None
+    prefix = "/kiosk/play"
 
-    def start(self, nickname: str = ""):
-        response = self.client.post("/kiosk/play", data={"nickname": nickname})
-        match = re.search(r"/kiosk/play/([\w-]+)$", response.headers.get("Location", ""))
-        self.token = match.group(1) if match else None
-        return response
-
-    @property
-    def url(self) -> str:
-        return f"/kiosk/play/{self.token}"
-
-    def current_question_id(self) -> str | None:
-        page = self.client.get(self.url)
-        if page.status_code != 200:
-            return None
-        match = re.search(r'name="question_id" type="hidden" value="([^"]+)"', page.text)
-        return match.group(1) if match else None
-
-    def answer(self, question_id: str, choice: str):
-        return self.client.post(f"{self.url}/answer", data={"question_id": question_id, "choice": choice})
-
-    def play_round(self, choose) -> list[tuple[str, str]]:
-        played = []
-        while (qid := self.current_question_id()) is not None:
-            choice = choose(qid)
-            self.answer(qid, choice)
-            played.append((qid, choice))
-        return played
+    def start(self, nickname: str = ""):  # type: ignore[override]
+        return super().start(nickname=nickname)
 
     def reset(self):
         return self.client.post("/kiosk/reset")

@@ -128,17 +128,17 @@ def test_dashboard_lists_a_broken_file_with_its_line(client, auth, deck_dir):
     )
 
 
-def create_class(client, name="7B") -> Classroom:
+def create_class(app, client, name="7B") -> tuple[int, str]:
+    """Make a class for the test deck as the logged-in teacher; its id and join code."""
     response = client.post("/teacher/classes", data={"name": name, "deck": "test-deck"})
     class_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    return class_id
+    with app.app_context():
+        return class_id, db.session.get(Classroom, class_id).code
 
 
 def test_new_class_gets_a_six_character_code_without_look_alikes(app, client, auth):
     auth.login()
-    class_id = create_class(client)
-    with app.app_context():
-        code = db.session.get(Classroom, class_id).code
+    class_id, code = create_class(app, client)
     assert len(code) == 6 and set(code) <= set(CODE_ALPHABET)
     assert not set(code) & set("0O1IL")
     assert code in client.get(f"/teacher/classes/{class_id}").text
@@ -146,9 +146,7 @@ def test_new_class_gets_a_six_character_code_without_look_alikes(app, client, au
 
 def test_students_join_a_class_with_its_code_in_any_case(app, client, auth):
     auth.login()
-    class_id = create_class(client)
-    with app.app_context():
-        code = db.session.get(Classroom, class_id).code
+    class_id, code = create_class(app, client)
     student = Player(app.test_client())
     student.start(class_code=f" {code.lower()} ", nickname="Sam")
     with app.app_context():
@@ -158,9 +156,7 @@ def test_students_join_a_class_with_its_code_in_any_case(app, client, auth):
 
 def test_class_results_match_hand_computed_figures(app, client, auth):
     auth.login()
-    class_id = create_class(client)
-    with app.app_context():
-        code = db.session.get(Classroom, class_id).code
+    class_id, code = create_class(app, client)
     doubter = Player(app.test_client())
     doubter.start(class_code=code, nickname="Doubter")
     doubter.play_round(lambda qid: "dubious")
@@ -183,9 +179,7 @@ def test_class_results_match_hand_computed_figures(app, client, auth):
 
 def test_results_csv_has_every_answer_with_formulas_made_inert(app, client, auth):
     auth.login()
-    class_id = create_class(client)
-    with app.app_context():
-        code = db.session.get(Classroom, class_id).code
+    class_id, code = create_class(app, client)
     player = Player(app.test_client())
     player.start(class_code=code, nickname='=HYPERLINK("http://evil.example","x")')
     player.play_round(lambda qid: "dubious")
@@ -201,7 +195,7 @@ def test_a_teacher_cannot_see_another_teachers_class(app, client, auth):
     from quiz.teachers import add_teacher
 
     auth.login()
-    class_id = create_class(client)
+    class_id, _ = create_class(app, client)
     with app.app_context():
         add_teacher("mr-kim", "another password")
         db.session.commit()
@@ -342,9 +336,7 @@ def test_new_deck_file_is_picked_up_without_a_restart(client, deck_dir):
 
 def test_results_leave_out_rounds_with_no_answer_and_claims_that_fooled_nobody(app, client, auth):
     auth.login()
-    class_id = create_class(client)
-    with app.app_context():
-        code = db.session.get(Classroom, class_id).code
+    class_id, code = create_class(app, client)
     gone = Player(app.test_client())
     gone.start(class_code=code, nickname="Gone")  # pressed Start, then walked away
     with app.app_context():
@@ -367,9 +359,7 @@ def test_results_leave_out_rounds_with_no_answer_and_claims_that_fooled_nobody(a
 
 def test_class_code_typed_with_a_dash_still_joins(app, client, auth):
     auth.login()
-    class_id = create_class(client)
-    with app.app_context():
-        code = db.session.get(Classroom, class_id).code
+    class_id, code = create_class(app, client)
     student = Player(app.test_client())
     student.start(class_code=f"{code[:3].lower()}-{code[3:]}")
     with app.app_context():
