@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import logging
-import time
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.wrappers import Response
 
 from .. import sessions
-from ..decks import RED_FLAG_NAMES, RED_FLAGS, Deck
+from ..decks import Deck
 from ..deckstore import library
 from ..extensions import db
 from ..forms import EmptyForm
 from ..play.forms import AgainForm, AnswerForm
-from ..play.views import owned_play_or_404, remember
+from ..play.views import (
+    answer_given,
+    owned_play_or_404,
+    question_context,
+    record_from_form,
+    remember,
+    reveal_context,
+    summary_context,
+)
 from .forms import KioskStartForm
 from .names import generate_names
 from .qr import qr_svg
@@ -174,19 +181,7 @@ def question(token: str) -> Response | str:
     qid = sessions.next_question_id(play)
     if qid is None or play.is_over:
         return redirect(url_for("kiosk.summary", token=token))
-    deck = library().get(play.deck_id)
-    item = deck.question(qid) if deck else None
-    if item is None:
-        abort(404)
-    form = AnswerForm(question_id=qid, shown=str(int(time.time() * 1000)))
-    return render_template(
-        "kiosk/question.html",
-        play=play,
-        question=item,
-        form=form,
-        number=len(play.answers) + 1,
-        total=len(play.question_ids),
-    )
+    return render_template("kiosk/question.html", **question_context(play, qid))
 
 
 @bp.post("/play/<token>/answer")
@@ -197,45 +192,24 @@ def answer(token: str) -> Response:
     if not form.validate_on_submit():
         flash("Tap Plausible or Dubious to answer.")
         return redirect(url_for("kiosk.question", token=token))
-    qid = form.question_id.data
-    deck = library().get(play.deck_id)
-    outcome = sessions.record_answer(
-        play,
-        deck.question(qid) if deck else None,
-        qid,
-        form.choice.data,
-        sessions.elapsed_since(form.shown_ms(), play),
-    )
-    db.session.commit()
+    outcome = record_from_form(play, form)
     if outcome is sessions.Outcome.NOT_IN_ROUND:
         return redirect(url_for("kiosk.question", token=token))
     if outcome is sessions.Outcome.ROUND_OVER:
         return redirect(url_for("kiosk.summary", token=token))
-    return redirect(url_for("kiosk.reveal", token=token, question_id=qid))
+    return redirect(url_for("kiosk.reveal", token=token, question_id=form.question_id.data))
 
 
 @bp.get("/play/<token>/reveal/<question_id>")
 def reveal(token: str, question_id: str) -> Response | str:
     """Right or wrong, the verdict, why, the red flags, and each source as a QR code."""
     play = owned_play_or_404(token, MODE)
-    given = next((a for a in play.answers if a.question_id == question_id), None)
+    given = answer_given(play, question_id)
     if given is None:
         return redirect(url_for("kiosk.question", token=token))
-    deck = library().get(play.deck_id)
-    item = deck.question(question_id) if deck else None
-    if item is None:
-        abort(404)
-    return render_template(
-        "kiosk/reveal.html",
-        play=play,
-        question=item,
-        answer=given,
-        flags=[(RED_FLAG_NAMES[f], RED_FLAGS[f]) for f in item.red_flags],
-        sources=[(source, qr_svg(source.url)) for source in item.sources],
-        number=play.question_ids.index(question_id) + 1,
-        total=len(play.question_ids),
-        is_last=sessions.next_question_id(play) is None,
-    )
+    context = reveal_context(play, given)
+    sources = [(source, qr_svg(source.url)) for source in context["question"].sources]
+    return render_template("kiosk/reveal.html", sources=sources, **context)
 
 
 @bp.get("/play/<token>/summary")
@@ -244,16 +218,7 @@ def summary(token: str) -> Response | str:
     play = owned_play_or_404(token, MODE)
     if not play.is_over:
         return redirect(url_for("kiosk.question", token=token))
-    deck = library().get(play.deck_id)
-    result, review = sessions.summary(play, deck)
-    return render_template(
-        "kiosk/summary.html",
-        play=play,
-        deck=deck,
-        result=result,
-        review=review,
-        again=AgainForm(token=play.token),
-    )
+    return render_template("kiosk/summary.html", **summary_context(play))
 
 
 @bp.post("/again")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
 from werkzeug.wrappers import Response
 
 from .. import sessions
-from ..decks import RED_FLAG_NAMES, RED_FLAGS
+from ..decks import RED_FLAG_NAMES, RED_FLAGS, Question
 from ..deckstore import library
 from ..extensions import db
-from ..models import PlaySession
+from ..models import Answer, PlaySession
 from .forms import AgainForm, AnswerForm, StartForm
 
 bp = Blueprint("play", __name__)
@@ -42,6 +43,72 @@ def unfinished_round() -> PlaySession | None:
         if play is not None and play.mode != "kiosk" and not play.is_over:
             return play
     return None
+
+
+def question_of(play: PlaySession, question_id: str) -> Question:
+    """A question of the round's deck, or a 404 page when the deck has since lost it."""
+    deck = library().get(play.deck_id)
+    item = deck.question(question_id) if deck else None
+    if item is None:
+        abort(404, description="This question has been taken out of its deck. Ask your teacher to check it.")
+    return item
+
+
+def record_from_form(play: PlaySession, form: AnswerForm) -> sessions.Outcome:
+    """Record a validated answer form (once) and commit."""
+    qid = form.question_id.data
+    deck = library().get(play.deck_id)
+    outcome = sessions.record_answer(
+        play,
+        deck.question(qid) if deck else None,
+        qid,
+        form.choice.data,
+        sessions.elapsed_since(form.shown_ms(), play),
+    )
+    db.session.commit()
+    return outcome
+
+
+def question_context(play: PlaySession, question_id: str) -> dict[str, Any]:
+    """What a question page shows, web or kiosk."""
+    return {
+        "play": play,
+        "question": question_of(play, question_id),
+        "form": AnswerForm(question_id=question_id, shown=str(int(time.time() * 1000))),
+        "number": len(play.answers) + 1,
+        "total": len(play.question_ids),
+    }
+
+
+def reveal_context(play: PlaySession, given: Answer) -> dict[str, Any]:
+    """What a reveal page shows, web or kiosk."""
+    item = question_of(play, given.question_id)
+    return {
+        "play": play,
+        "question": item,
+        "answer": given,
+        "flags": [(RED_FLAG_NAMES[f], RED_FLAGS[f]) for f in item.red_flags],
+        "number": play.question_ids.index(given.question_id) + 1,
+        "total": len(play.question_ids),
+        "is_last": sessions.next_question_id(play) is None,
+    }
+
+
+def summary_context(play: PlaySession) -> dict[str, Any]:
+    """What a summary page shows, web or kiosk."""
+    deck = library().get(play.deck_id)
+    result, review = sessions.summary(play, deck)
+    return {
+        "play": play,
+        "deck": deck,
+        "result": result,
+        "review": review,
+        "again": AgainForm(token=play.token),
+    }
+
+
+def answer_given(play: PlaySession, question_id: str) -> Answer | None:
+    return next((a for a in play.answers if a.question_id == question_id), None)
 
 
 def start_form() -> StartForm:
@@ -100,23 +167,7 @@ def question(token: str) -> Response | str:
     qid = sessions.next_question_id(play)
     if qid is None or play.is_over:
         return redirect(url_for("play.summary", token=token))
-    deck = library().get(play.deck_id)
-    item = deck.question(qid) if deck else None
-    if item is None:
-        abort(
-            404,
-            description="This question has been taken out of its deck. Ask your teacher to check the deck.",
-        )
-    form = AnswerForm(question_id=qid, shown=str(int(time.time() * 1000)))
-    return render_template(
-        "play/question.html",
-        play=play,
-        deck=deck,
-        question=item,
-        form=form,
-        number=len(play.answers) + 1,
-        total=len(play.question_ids),
-    )
+    return render_template("play/question.html", **question_context(play, qid))
 
 
 @bp.post("/play/<token>/answer")
@@ -127,16 +178,7 @@ def answer(token: str) -> Response:
     if not form.validate_on_submit():
         flash("Choose Plausible or Dubious to answer.")
         return redirect(url_for("play.question", token=token))
-    qid = form.question_id.data
-    deck = library().get(play.deck_id)
-    outcome = sessions.record_answer(
-        play,
-        deck.question(qid) if deck else None,
-        qid,
-        form.choice.data,
-        sessions.elapsed_since(form.shown_ms(), play),
-    )
-    db.session.commit()
+    outcome = record_from_form(play, form)
     if outcome is sessions.Outcome.NOT_IN_ROUND:
         flash("That question is not part of your round.")
         return redirect(url_for("play.question", token=token))
@@ -144,30 +186,17 @@ def answer(token: str) -> Response:
         return redirect(url_for("play.summary", token=token))
     if outcome is sessions.Outcome.ALREADY_ANSWERED:
         flash("You had already answered this one: your first answer counts.")
-    return redirect(url_for("play.reveal", token=token, question_id=qid))
+    return redirect(url_for("play.reveal", token=token, question_id=form.question_id.data))
 
 
 @bp.get("/play/<token>/reveal/<question_id>")
 def reveal(token: str, question_id: str) -> Response | str:
     """Right or wrong, the verdict, why, the red flags and where to check."""
     play = owned_play_or_404(token)
-    given = next((a for a in play.answers if a.question_id == question_id), None)
+    given = answer_given(play, question_id)
     if given is None:
         return redirect(url_for("play.question", token=token))
-    deck = library().get(play.deck_id)
-    item = deck.question(question_id) if deck else None
-    if item is None:
-        abort(404, description="This question has been taken out of its deck.")
-    return render_template(
-        "play/reveal.html",
-        play=play,
-        question=item,
-        answer=given,
-        flags=[(RED_FLAG_NAMES[f], RED_FLAGS[f]) for f in item.red_flags],
-        number=play.question_ids.index(question_id) + 1,
-        total=len(play.question_ids),
-        is_last=sessions.next_question_id(play) is None,
-    )
+    return render_template("play/reveal.html", **reveal_context(play, given))
 
 
 @bp.get("/play/<token>/summary")
@@ -176,16 +205,7 @@ def summary(token: str) -> Response | str:
     play = owned_play_or_404(token)
     if not play.is_over:
         return redirect(url_for("play.question", token=token))
-    deck = library().get(play.deck_id)
-    result, review = sessions.summary(play, deck)
-    return render_template(
-        "play/summary.html",
-        play=play,
-        deck=deck,
-        result=result,
-        review=review,
-        again=AgainForm(token=play.token),
-    )
+    return render_template("play/summary.html", **summary_context(play))
 
 
 @bp.post("/play/again")
