@@ -59,6 +59,9 @@ def _resolve_paths(app: Flask) -> None:
             os.makedirs(app.instance_path, exist_ok=True)
             url = "sqlite:///" + os.path.join(app.instance_path, "quiz.sqlite")
         app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A database server may drop idle connections; a SQLite file never does.
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("pool_pre_ping", True)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -20,8 +20,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 #: Play sessions survive closing the browser, so a round can be resumed.
 PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 7
+#: The cookie is re-sent when it changes (a new round), not on every page: a week from the last round.
+SESSION_REFRESH_EACH_REQUEST = False
 WTF_CSRF_TIME_LIMIT = None
-SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 #: Force the Secure cookie flag even on plain HTTP (it is always set on HTTPS requests).
 SESSION_COOKIE_SECURE = False
 #: How many reverse proxies (load balancers) sit in front and may be trusted for X-Forwarded-*.

@@ -8,7 +8,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Insert, Table
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .decks import Deck, Question
 from .extensions import db
@@ -49,9 +50,11 @@ def start_session(
     return play
 
 
-def find_session(token: str) -> PlaySession | None:
-    """The play session with this token, or None."""
-    return db.session.scalar(db.select(PlaySession).where(PlaySession.token == token))
+def find_session(token: str, *, for_update: bool = False) -> PlaySession | None:
+    """The play session with this token, or None; `for_update` locks its row until the commit
+    (PostgreSQL), so one player's answers are recorded one after another."""
+    query = db.select(PlaySession).where(PlaySession.token == token)
+    return db.session.scalar(query.with_for_update() if for_update else query)
 
 
 def find_classroom(code: str) -> Classroom | None:
@@ -60,14 +63,27 @@ def find_classroom(code: str) -> Classroom | None:
     return db.session.scalar(db.select(Classroom).where(Classroom.code == code)) if code else None
 
 
-def answered_ids(play: PlaySession) -> set[str]:
-    return {answer.question_id for answer in play.answers}
+@dataclass(frozen=True)
+class Progress:
+    """How far a player is in a round."""
+
+    answered: int
+    total: int
+    next_question_id: str | None  # the first question not yet answered; None when all are
 
 
-def next_question_id(play: PlaySession) -> str | None:
-    """The first question of the round not yet answered, or None when all are."""
-    done = answered_ids(play)
-    return next((qid for qid in play.question_ids if qid not in done), None)
+def progress(play: PlaySession) -> Progress:
+    """How many questions are answered, and which comes next (reading only their ids)."""
+    done = set(db.session.scalars(db.select(Answer.question_id).where(Answer.session_id == play.id)))
+    order = play.question_ids
+    return Progress(len(done), len(order), next((qid for qid in order if qid not in done), None))
+
+
+def answer_to(play: PlaySession, question_id: str) -> Answer | None:
+    """The player's answer to one question of the round, or None."""
+    return db.session.scalar(
+        db.select(Answer).where(Answer.session_id == play.id, Answer.question_id == question_id)
+    )
 
 
 def record_answer(
@@ -78,26 +94,32 @@ def record_answer(
         return Outcome.ROUND_OVER
     if question is None or question_id not in play.question_ids:
         return Outcome.NOT_IN_ROUND
-    if question_id in answered_ids(play):
+    table = Answer.__table__
+    stored = db.session.execute(
+        _insert_unless_stored(table)
+        .values(
+            session_id=play.id,
+            question_id=question_id,
+            choice=choice,
+            correct=question.is_correct(choice),
+            elapsed_ms=elapsed_ms,
+        )
+        .returning(table.c.id)
+    ).first()
+    if stored is None:
+        # A reload, a replay, or the same answer racing in: the (session, question) key kept the first.
         return Outcome.ALREADY_ANSWERED
-    answer = Answer(
-        session_id=play.id,
-        question_id=question_id,
-        choice=choice,
-        correct=question.is_correct(choice),
-        elapsed_ms=elapsed_ms,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(answer)
-    except IntegrityError:
-        # The same answer raced in from another request: the unique constraint kept one.
-        db.session.expire(play, ["answers"])
-        return Outcome.ALREADY_ANSWERED
-    play.answers.append(answer)
-    if len(play.answers) >= len(play.question_ids):
+    answered = db.session.scalar(db.select(db.func.count()).where(Answer.session_id == play.id))
+    if answered >= len(play.question_ids):
         play.finished_at = utcnow()
     return Outcome.RECORDED
+
+
+def _insert_unless_stored(table: Table) -> Insert:
+    """INSERT ... ON CONFLICT (session_id, question_id) DO NOTHING, in the database's dialect."""
+    dialect = db.session.get_bind().dialect.name
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+    return insert(table).on_conflict_do_nothing(index_elements=["session_id", "question_id"])
 
 
 def abandon_session(play: PlaySession) -> None:

@@ -246,7 +246,7 @@ def browser_in(app, post: Post, teacher_id: int, victim: str, address: str):
             refs |= {
                 Ref.TOKEN: web.token,
                 Ref.KIOSK_TOKEN: kiosk.token,
-                Ref.QUESTION: sessions.next_question_id(web) or order[-1],
+                Ref.QUESTION: sessions.progress(web).next_question_id or order[-1],
                 Ref.KIOSK_QUESTION: kiosk.question_ids[0],
                 Ref.ANSWERED: order[0],
                 Ref.OUTSIDE: next(q.id for q in deck.questions if q.id not in order),

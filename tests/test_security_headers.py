@@ -50,7 +50,7 @@ def token_in(response) -> str:
 def first_question(app, token: str) -> str:
     with app.app_context():
         play = sessions.find_session(token)
-        return sessions.next_question_id(play)
+        return sessions.progress(play).next_question_id
 
 
 class Visits:

@@ -19,7 +19,6 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..play.forms import AgainForm, AnswerForm
 from ..play.views import (
-    answer_given,
     owned_play_or_404,
     question_context,
     record_from_form,
@@ -178,16 +177,16 @@ def start() -> Response:
 def question(token: str) -> Response | str:
     """The round's next unanswered question, or the summary when all are answered."""
     play = owned_play_or_404(token, MODE)
-    qid = sessions.next_question_id(play)
-    if qid is None or play.is_over:
+    progress = sessions.progress(play)
+    if progress.next_question_id is None or play.is_over:
         return redirect(url_for("kiosk.summary", token=token))
-    return render_template("kiosk/question.html", **question_context(play, qid))
+    return render_template("kiosk/question.html", **question_context(play, progress))
 
 
 @bp.post("/play/<token>/answer")
 def answer(token: str) -> Response:
     """Record the answer once, then show its reveal."""
-    play = owned_play_or_404(token, MODE)
+    play = owned_play_or_404(token, MODE, for_update=True)
     form = AnswerForm()
     if not form.validate_on_submit():
         flash("Tap Plausible or Dubious to answer.")
@@ -204,7 +203,7 @@ def answer(token: str) -> Response:
 def reveal(token: str, question_id: str) -> Response | str:
     """Right or wrong, the verdict, why, the red flags, and each source as a QR code."""
     play = owned_play_or_404(token, MODE)
-    given = answer_given(play, question_id)
+    given = sessions.answer_to(play, question_id)
     if given is None:
         return redirect(url_for("kiosk.question", token=token))
     context = reveal_context(play, given)

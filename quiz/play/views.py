@@ -28,9 +28,9 @@ def remember(play: PlaySession) -> None:
     session["plays"] = (tokens + [play.token])[-REMEMBERED_ROUNDS:]
 
 
-def owned_play_or_404(token: str, mode: str = "web") -> PlaySession:
+def owned_play_or_404(token: str, mode: str = "web", *, for_update: bool = False) -> PlaySession:
     """The round with this token, if this browser started it; a 404 page otherwise."""
-    play = sessions.find_session(token) if token in session.get("plays", []) else None
+    play = sessions.find_session(token, for_update=for_update) if token in session.get("plays", []) else None
     if play is None or (play.mode == "kiosk") != (mode == "kiosk"):
         abort(404, description="This round does not exist, or it was started in another browser.")
     return play
@@ -69,14 +69,15 @@ def record_from_form(play: PlaySession, form: AnswerForm) -> sessions.Outcome:
     return outcome
 
 
-def question_context(play: PlaySession, question_id: str) -> dict[str, Any]:
-    """What a question page shows, web or kiosk."""
+def question_context(play: PlaySession, progress: sessions.Progress) -> dict[str, Any]:
+    """What a question page shows, web or kiosk: the round's next question."""
+    question_id = progress.next_question_id
     return {
         "play": play,
         "question": question_of(play, question_id),
         "form": AnswerForm(question_id=question_id, shown=str(int(time.time() * 1000))),
-        "number": len(play.answers) + 1,
-        "total": len(play.question_ids),
+        "number": progress.answered + 1,
+        "total": progress.total,
     }
 
 
@@ -90,7 +91,7 @@ def reveal_context(play: PlaySession, given: Answer) -> dict[str, Any]:
         "flags": [(RED_FLAG_NAMES[f], RED_FLAGS[f]) for f in item.red_flags],
         "number": play.question_ids.index(given.question_id) + 1,
         "total": len(play.question_ids),
-        "is_last": sessions.next_question_id(play) is None,
+        "is_last": play.is_over,  # the last answer closes the round
     }
 
 
@@ -105,10 +106,6 @@ def summary_context(play: PlaySession) -> dict[str, Any]:
         "review": review,
         "again": AgainForm(token=play.token),
     }
-
-
-def answer_given(play: PlaySession, question_id: str) -> Answer | None:
-    return next((a for a in play.answers if a.question_id == question_id), None)
 
 
 def start_form() -> StartForm:
@@ -164,16 +161,16 @@ def start() -> Response | tuple[str, int]:
 def question(token: str) -> Response | str:
     """The round's next unanswered question, or the summary when all are answered."""
     play = owned_play_or_404(token)
-    qid = sessions.next_question_id(play)
-    if qid is None or play.is_over:
+    progress = sessions.progress(play)
+    if progress.next_question_id is None or play.is_over:
         return redirect(url_for("play.summary", token=token))
-    return render_template("play/question.html", **question_context(play, qid))
+    return render_template("play/question.html", **question_context(play, progress))
 
 
 @bp.post("/play/<token>/answer")
 def answer(token: str) -> Response:
     """Record the answer once, then show its reveal (a reload or replay changes nothing)."""
-    play = owned_play_or_404(token)
+    play = owned_play_or_404(token, for_update=True)
     form = AnswerForm()
     if not form.validate_on_submit():
         flash("Choose Plausible or Dubious to answer.")
@@ -193,7 +190,7 @@ def answer(token: str) -> Response:
 def reveal(token: str, question_id: str) -> Response | str:
     """Right or wrong, the verdict, why, the red flags and where to check."""
     play = owned_play_or_404(token)
-    given = answer_given(play, question_id)
+    given = sessions.answer_to(play, question_id)
     if given is None:
         return redirect(url_for("play.question", token=token))
     return render_template("play/reveal.html", **reveal_context(play, given))
