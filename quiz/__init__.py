@@ -33,7 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     extensions.db.init_app(app)
     extensions.csrf.init_app(app)
-    extensions.compress.init_app(app)
+    extensions.init_compression(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_DIR / "migrations"))
     from . import database
 

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask import Flask, Response
 from flask_compress import Compress
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -31,3 +32,16 @@ csrf = CSRFProtect()
 migrate = Migrate()
 # Pages, CSS and JavaScript go out compressed (br/gzip): every page type stays under 60 KB.
 compress = Compress()
+
+
+def init_compression(app: Flask) -> None:
+    compress.init_app(app)
+    app.after_request(_close_file_when_sent)  # runs before Compress's: after_request goes in reverse
+
+
+def _close_file_when_sent(response: Response) -> Response:
+    """Compress streams a static file through a generator that never closes the file: close it
+    with the response."""
+    if response.is_streamed and hasattr(response.response, "close"):
+        response.call_on_close(response.response.close)
+    return response
