@@ -1,49 +1,75 @@
-"""Database set-up: SQLite pragmas on every connection, and creating the tables."""
+"""Database set-up: SQLite pragmas on every connection, one writer at a time, creating the tables."""
 
 from __future__ import annotations
 
+import os
 import threading
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from .extensions import db
 
+try:
+    import fcntl
+except ImportError:  # Windows: the thread lock alone (one server process)
+    fcntl = None  # type: ignore[assignment]
+
 #: Milliseconds a writer waits for another to finish before SQLite gives up.
 BUSY_TIMEOUT_MS = 10_000
+#: Marks a request that holds the writer lock.
+HOLDS_WRITER = "quiz.writer"
 
 
-#: SQLite has one writer at a time. Writers of this process queue here, and are woken as soon as
-#: the writer before them is done, instead of sleeping and retrying in SQLite's busy handler
-#: (which waits up to 100 ms a try, and makes the slow tail under bursts of answers).
-_writer = threading.Lock()
+class WriterLock:
+    """SQLite has one writer at a time. Writers queue here, the threads of a process on a thread
+    lock and the server's worker processes on an flock of a file beside the database, and each is
+    woken the moment the writer before it commits, instead of sleeping and retrying in SQLite's
+    busy handler (which waits up to 100 ms a try, and makes the slow tail under bursts of answers).
+    """
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self._threads = threading.Lock()
+        self._fd: int | None = None
+        self._pid = 0
+
+    def acquire(self) -> None:
+        self._threads.acquire()
+        fd = self._file()
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._threads.release()
+
+    def _file(self) -> int | None:
+        if self._pid != os.getpid():
+            # Opened once per process: a descriptor inherited through fork would share its lock.
+            self._pid, self._fd = os.getpid(), None
+            if self.path and fcntl is not None:
+                try:
+                    self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+                except OSError:
+                    pass  # a read-only folder: SQLite itself will refuse the write, with a clear page
+        return self._fd
 
 
 def init_app(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             _configure_sqlite(db.engine)
-        app.before_request(_begin_writes_immediately)
         app.teardown_request(_end_writes)
 
 
-def _begin_writes_immediately() -> None:
-    """A POST will write: take this process's writer turn, then open the transaction with
-    SQLite's write lock (see on_begin), which other processes wait for on the busy timeout."""
-    if request.method == "POST":
-        _writer.acquire()
-        request.environ["quiz.writer"] = True
-        db.session.connection(execution_options={"sqlite_immediate": True})
-
-
-def _end_writes(_error: BaseException | None) -> None:
-    if request.environ.pop("quiz.writer", False):
-        db.session.remove()  # end the transaction before the next writer starts its own
-        _writer.release()
-
-
 def _configure_sqlite(engine: Engine) -> None:
+    database = engine.url.database
+    writer = WriterLock(f"{database}.lock" if database and database != ":memory:" else None)
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
         # Let SQLAlchemy emit BEGIN itself (below), so writers can take the lock up front.
@@ -57,11 +83,33 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):  # type: ignore[no-untyped-def]
-        # A writer takes the lock at BEGIN IMMEDIATE, so concurrent writers queue on the busy
-        # timeout instead of one failing with "database is locked" when it upgrades a read lock.
+        # A POST writes: it waits for its turn, then takes SQLite's write lock at BEGIN IMMEDIATE,
+        # so it never fails with "database is locked" when a read turns into a write.
         # Readers keep the deferred BEGIN: in WAL mode they never wait for writers.
-        immediate = connection.get_execution_options().get("sqlite_immediate")
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if has_request_context() and request.method == "POST":
+            if HOLDS_WRITER not in request.environ:
+                writer.acquire()
+                request.environ[HOLDS_WRITER] = writer
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(_session: Session) -> None:
+    """The next writer goes as soon as this one's COMMIT is done, not when its page is."""
+    if has_request_context():
+        writer = request.environ.pop(HOLDS_WRITER, None)
+        if writer is not None:
+            writer.release()
+
+
+def _end_writes(_error: BaseException | None) -> None:
+    """A request that took the writer's turn and never committed: roll back, then pass the turn on."""
+    writer = request.environ.pop(HOLDS_WRITER, None)
+    if writer is not None:
+        db.session.remove()
+        writer.release()
 
 
 def upgrade_database() -> None:
