@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Insert, Table
+from sqlalchemy import Insert
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .decks import Deck, Question
@@ -50,11 +51,22 @@ def start_session(
     return play
 
 
+# The statements of every page of a round, built once: building one costs more than running it.
+_SESSION_BY_TOKEN = db.select(PlaySession).where(PlaySession.token == db.bindparam("token"))
+_ANSWERED_IDS = db.select(Answer.question_id).where(Answer.session_id == db.bindparam("session_id"))
+_ANSWER_COUNT = (
+    db.select(db.func.count()).select_from(Answer).where(Answer.session_id == db.bindparam("session_id"))
+)
+_ANSWER_TO = db.select(Answer).where(
+    Answer.session_id == db.bindparam("session_id"), Answer.question_id == db.bindparam("question_id")
+)
+
+
 def find_session(token: str, *, for_update: bool = False) -> PlaySession | None:
     """The play session with this token, or None; `for_update` locks its row until the commit
     (PostgreSQL), so one player's answers are recorded one after another."""
-    query = db.select(PlaySession).where(PlaySession.token == token)
-    return db.session.scalar(query.with_for_update() if for_update else query)
+    query = _SESSION_BY_TOKEN.with_for_update() if for_update else _SESSION_BY_TOKEN
+    return db.session.scalar(query, {"token": token})
 
 
 def find_classroom(code: str) -> Classroom | None:
@@ -74,16 +86,14 @@ class Progress:
 
 def progress(play: PlaySession) -> Progress:
     """How many questions are answered, and which comes next (reading only their ids)."""
-    done = set(db.session.scalars(db.select(Answer.question_id).where(Answer.session_id == play.id)))
+    done = set(db.session.scalars(_ANSWERED_IDS, {"session_id": play.id}))
     order = play.question_ids
     return Progress(len(done), len(order), next((qid for qid in order if qid not in done), None))
 
 
 def answer_to(play: PlaySession, question_id: str) -> Answer | None:
     """The player's answer to one question of the round, or None."""
-    return db.session.scalar(
-        db.select(Answer).where(Answer.session_id == play.id, Answer.question_id == question_id)
-    )
+    return db.session.scalar(_ANSWER_TO, {"session_id": play.id, "question_id": question_id})
 
 
 def record_answer(
@@ -92,34 +102,35 @@ def record_answer(
     """Store one answer, once. The verdict comes from the deck, never from the client."""
     if play.is_over:
         return Outcome.ROUND_OVER
-    if question is None or question_id not in play.question_ids:
+    order = play.question_ids
+    if question is None or question_id not in order:
         return Outcome.NOT_IN_ROUND
-    table = Answer.__table__
     stored = db.session.execute(
-        _insert_unless_stored(table)
-        .values(
-            session_id=play.id,
-            question_id=question_id,
-            choice=choice,
-            correct=question.is_correct(choice),
-            elapsed_ms=elapsed_ms,
-        )
-        .returning(table.c.id)
+        _insert_answer_once(db.session.get_bind().dialect.name),
+        {
+            "session_id": play.id,
+            "question_id": question_id,
+            "choice": choice,
+            "correct": question.is_correct(choice),
+            "elapsed_ms": elapsed_ms,
+            "answered_at": utcnow(),
+        },
     ).first()
     if stored is None:
         # A reload, a replay, or the same answer racing in: the (session, question) key kept the first.
         return Outcome.ALREADY_ANSWERED
-    answered = db.session.scalar(db.select(db.func.count()).where(Answer.session_id == play.id))
-    if answered >= len(play.question_ids):
+    if db.session.scalar(_ANSWER_COUNT, {"session_id": play.id}) >= len(order):
         play.finished_at = utcnow()
     return Outcome.RECORDED
 
 
-def _insert_unless_stored(table: Table) -> Insert:
-    """INSERT ... ON CONFLICT (session_id, question_id) DO NOTHING, in the database's dialect."""
-    dialect = db.session.get_bind().dialect.name
+@functools.cache
+def _insert_answer_once(dialect: str) -> Insert:
+    """INSERT ... ON CONFLICT (session_id, question_id) DO NOTHING RETURNING id, in the dialect."""
     insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
-    return insert(table).on_conflict_do_nothing(index_elements=["session_id", "question_id"])
+    table = Answer.__table__
+    once = insert(table).on_conflict_do_nothing(index_elements=["session_id", "question_id"])
+    return once.returning(table.c.id)
 
 
 def abandon_session(play: PlaySession) -> None:
