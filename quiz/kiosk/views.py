@@ -186,11 +186,12 @@ def question(token: str) -> Response | str:
 @bp.post("/play/<token>/answer")
 def answer(token: str) -> Response:
     """Record the answer once, then show its reveal."""
-    play = owned_play_or_404(token, MODE, for_update=True)
     form = AnswerForm()
     if not form.validate_on_submit():
         flash("Tap Plausible or Dubious to answer.")
         return redirect(url_for("kiosk.question", token=token))
+    # The form is read before the round: the writers' turn (see database.py) starts here.
+    play = owned_play_or_404(token, MODE, for_update=True)
     outcome = record_from_form(play, form)
     if outcome is sessions.Outcome.NOT_IN_ROUND:
         return redirect(url_for("kiosk.question", token=token))

@@ -170,11 +170,12 @@ def question(token: str) -> Response | str:
 @bp.post("/play/<token>/answer")
 def answer(token: str) -> Response:
     """Record the answer once, then show its reveal (a reload or replay changes nothing)."""
-    play = owned_play_or_404(token, for_update=True)
     form = AnswerForm()
     if not form.validate_on_submit():
         flash("Choose Plausible or Dubious to answer.")
         return redirect(url_for("play.question", token=token))
+    # The form is read before the round: the writers' turn (see database.py) starts here.
+    play = owned_play_or_404(token, for_update=True)
     outcome = record_from_form(play, form)
     if outcome is sessions.Outcome.NOT_IN_ROUND:
         flash("That question is not part of your round.")
