@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -149,18 +150,26 @@ def export_deck(kind: str, output: str, deck_ref: str) -> None:
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for the network)."
 )
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
-def serve(host: str, port: int, threads: int) -> None:
-    """Run the game with the waitress production server, creating the database on first start."""
-    from waitress import serve as waitress_serve
-
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    help="Worker processes  [default: one per CPU core, at least 2]",
+)
+def serve(host: str, port: int, workers: int | None) -> None:
+    """Run the game with the gunicorn production server, creating the database on first start."""
     from .database import upgrade_database
+    from .extensions import db
+    from .server import default_workers, run
 
+    if os.name == "nt":
+        raise click.ClickException("quiz serve needs Linux or macOS (gunicorn); on Windows, run it in WSL")
     upgrade_database()
+    db.engine.dispose()  # each worker process opens its own connections
     decks = current_app.extensions["quiz.decks"].decks
-    click.echo(f"{len(decks)} deck(s) loaded; serving on http://{host}:{port}/")
-    waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="quiz")
+    workers = workers or default_workers()
+    click.echo(f"{len(decks)} deck(s) loaded; serving on http://{host}:{port}/ with {workers} workers")
+    run(current_app._get_current_object(), host, port, workers)
 
 
 def _create_app() -> Flask:
