@@ -1,18 +1,21 @@
 #!/usr/bin/env python3
-"""Load benchmark: simulated players against the production server (waitress + SQLite).
+"""Load benchmark: simulated players against the production server (`quiz serve`).
 
-Starts `quiz serve` on a free loopback port with a fresh temporary SQLite database (or targets a
-running server with --url), lets N players play complete rounds like a browser does (cookie,
-CSRF token, form posts, redirects), measures GET /healthz under the same concurrency, then
-prints per-endpoint throughput and latency, and checks in the database that every acknowledged
-answer was stored exactly once. Exit status 1 on any error, lost or duplicated answer.
+Starts `quiz serve` on a free loopback port with a fresh temporary SQLite database, or on the
+PostgreSQL database of --database (or targets a running server with --url), lets N players play
+complete rounds like a browser does (cookie, CSRF token, form posts, redirects), measures the
+answer endpoint alone and GET /healthz under the same concurrency, then prints per-endpoint
+throughput and latency, and checks in the database that every acknowledged answer was stored
+exactly once. Exit status 1 on any error, lost or duplicated answer.
 
-Standard library only. See bench/README.md.
+Needs only the standard library and SQLAlchemy (with psycopg for PostgreSQL), which the project
+installs. See bench/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import http.client
 import json
@@ -22,7 +25,6 @@ import re
 import shutil
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -35,7 +37,9 @@ from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-ENDPOINTS = ("home", "start", "question", "answer", "reveal", "summary", "healthz")
+ENDPOINTS = ("home", "start", "question", "answer", "reveal", "summary", "answer_only", "healthz")
+#: The phase each endpoint's requests are counted in (req/s is over that phase's wall time).
+PHASE_OF = {"answer_only": "answers", "healthz": "healthz"}
 LOOPBACK_NAMES = {"127.0.0.1", "localhost"}
 CHOICES = ("plausible", "dubious")
 
@@ -388,6 +392,97 @@ def _play_round(
     return True
 
 
+#: The game's cookie remembers a browser's last 8 rounds; a browser answers only in those.
+ROUNDS_PER_COOKIE = 8
+
+
+@dataclass
+class ReadyAnswer:
+    """An answer to the first question of a fresh round, ready to post with its browser's cookie."""
+
+    cookies: dict[str, str]
+    token: str
+    form: dict[str, str]
+
+
+def prepare_answers(
+    args: argparse.Namespace,
+    host: str,
+    port: int,
+    count: int,
+    recorder: Recorder,
+    deadline: float,
+    rng: random.Random,
+) -> list[ReadyAnswer]:
+    """Start `count` rounds and read their first question pages (not measured)."""
+    browser = Browser(host, port, args.timeout, recorder, deadline)
+    ready: list[ReadyAnswer] = []
+    try:
+        while len(ready) < count:
+            browser.cookies = {}  # a new browser every ROUNDS_PER_COOKIE rounds
+            status, _, page = browser.request("home", "GET", "/")
+            fields = form_inputs(page) if status == 200 else {}
+            if "csrf_token" not in fields:
+                recorder.unexpected("home", "no csrf_token in the start form")
+                return ready
+            start = {"csrf_token": fields["csrf_token"]}
+            if args.deck or fields.get("deck"):
+                start["deck"] = args.deck or fields["deck"]
+            batch = []
+            for _ in range(min(ROUNDS_PER_COOKIE, count - len(ready))):
+                status, location, _ = browser.request("start", "POST", "/play", start)
+                match = QUESTION_PATH_RE.match(location or "") if status in (302, 303) else None
+                if match is None:
+                    recorder.unexpected("start", f"status {status} to {location!r}, not a question page")
+                    return ready
+                status, _, page = browser.request("question", "GET", match.group(0))
+                fields = form_inputs(page) if status == 200 else {}
+                if not {"csrf_token", "question_id"} <= fields.keys():
+                    recorder.unexpected("question", "no answer form on the question page")
+                    return ready
+                answer = {k: fields.get(k, "") for k in ("csrf_token", "question_id", "shown")}
+                batch.append((match.group(1), answer | {"choice": rng.choice(CHOICES)}))
+            ready += [ReadyAnswer(dict(browser.cookies), token, form) for token, form in batch]
+        return ready
+    except Abort:
+        return ready
+    finally:
+        browser.close()
+
+
+def post_answers(
+    host: str,
+    port: int,
+    ready: list[ReadyAnswer],
+    timeout: float,
+    recorder: Recorder,
+    deadline: float,
+    gate: threading.Barrier,
+    acknowledged: list[tuple[str, str]],
+) -> None:
+    """Post prepared answers back to back, without following their redirects."""
+    browser = Browser(host, port, timeout, recorder, deadline)
+    try:
+        try:
+            gate.wait(timeout=timeout)
+        except threading.BrokenBarrierError:
+            pass
+        for item in ready:
+            browser.cookies = dict(item.cookies)
+            path = f"/play/{item.token}/answer"
+            status, location, _ = browser.request("answer_only", "POST", path, item.form)
+            reveal = REVEAL_PATH_RE.match(location or "") if status in (302, 303) else None
+            if reveal is not None and reveal.groups() == (item.token, item.form["question_id"]):
+                acknowledged.append((item.token, item.form["question_id"]))
+            elif status is not None and 200 <= status < 400:
+                why = f"status {status} to {location!r}, not this question's reveal"
+                recorder.unexpected("answer_only", why)
+    except Abort:
+        pass
+    finally:
+        browser.close()
+
+
 def hammer_healthz(
     host: str,
     port: int,
@@ -446,23 +541,24 @@ def secret_key(workdir: Path) -> str:
 
 
 class Server:
-    """The production server as a child process with its own temporary database; always stopped."""
+    """The production server as a child process group with its own database; always stopped."""
 
     def __init__(self, args: argparse.Namespace, workdir: Path) -> None:
         self.port = free_port()
-        self.database = workdir / "bench.sqlite"
+        self.database = args.database or f"sqlite:///{workdir / 'bench.sqlite'}"
         self.log_path = workdir / "server.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith("QUIZ_")}
         env.update(
-            QUIZ_DATABASE_URL=f"sqlite:///{self.database}",
+            QUIZ_DATABASE_URL=self.database,
             QUIZ_SECRET_KEY=secret_key(workdir),
             QUIZ_ROUND_SIZE=str(args.round_size),
             PYTHONUNBUFFERED="1",
         )
         if args.questions_dir:
             env["QUIZ_QUESTIONS_DIR"] = str(Path(args.questions_dir).resolve())
-        host, port, threads = "127.0.0.1", str(self.port), str(args.threads)
-        command = serve_command() + ["serve", "--host", host, "--port", port, "--threads", threads]
+        command = serve_command() + ["serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        if args.workers:
+            command += ["--workers", str(args.workers)]
         self.command = command
         self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
@@ -472,6 +568,7 @@ class Server:
             stdout=self.log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: the workers stop (or die) with it
         )
 
     def describe(self) -> str:
@@ -505,37 +602,37 @@ class Server:
         except OSError:
             return ""
 
-    def last_exception(self) -> str:
-        """The last `SomethingError: message` line of the server's log, if any."""
-        lines = self.log_path.read_text(errors="replace").splitlines() if self.log_path.exists() else []
-        found = [line for line in lines if re.match(r"^[A-Za-z_.]*(Error|Exception)\b.*:", line)]
-        return found[-1].strip() if found else ""
-
     def log_counts(self) -> dict[str, int]:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
         return {
             "database is locked": text.count("database is locked"),
-            "ERROR lines": sum(1 for line in text.splitlines() if " ERROR " in line),
+            "ERROR lines": sum(1 for line in text.splitlines() if " ERROR " in line or "[ERROR]" in line),
             "Traceback": text.count("Traceback"),
-            "task queue depth warnings": text.count("Task queue depth"),
-            "max task queue depth": max(
-                (int(n) for n in re.findall(r"Task queue depth is (\d+)", text)), default=0
-            ),
+            "worker timeouts": text.count("WORKER TIMEOUT"),
         }
+
+    def kill(self) -> None:
+        """SIGKILL the whole server at once, as a power cut would."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.terminate()
+            self.process.terminate()  # the master stops its workers
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+                pass
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # anything left of the group
+        if self.process.poll() is None:
+            self.process.wait(timeout=10)
         self.log.close()
 
 
 def start_server(args: argparse.Namespace, workdir: Path, register) -> Server:  # type: ignore[no-untyped-def]
-    """Start `quiz serve` on a fresh database and wait until it answers /healthz."""
+    """Start `quiz serve` on its database and wait until it answers /healthz."""
     server = Server(args, workdir)
     register(server)
     server.wait_ready(timeout=60)
@@ -545,35 +642,38 @@ def start_server(args: argparse.Namespace, workdir: Path, register) -> Server:  
 # --------------------------------------------------------------------------- database check
 
 
-def sqlite_path(database: str) -> Path:
-    if database.startswith("sqlite:///"):
-        return Path(database[len("sqlite:///") :])
-    if "://" in database:
-        raise SystemExit(f"--database: only SQLite files can be checked, not {database}")
-    return Path(database)
+def database_url(database: str) -> str:
+    """A SQLAlchemy URL for --database: a URL as given, or a SQLite file's path."""
+    return database if "://" in database else f"sqlite:///{Path(database).resolve()}"
 
 
-def check_database(path: Path, tokens: set[str], acknowledged: set[tuple[str, str]]) -> dict:
+def check_database(url: str, tokens: set[str], acknowledged: set[tuple[str, str]]) -> dict:
     """Answers stored for this run's rounds, duplicates, and acknowledged answers not stored."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    from sqlalchemy import bindparam, create_engine, text
+
+    engine = create_engine(url)
     try:
-        rows: list[tuple[str, str]] = []
-        token_list = sorted(tokens)
-        for i in range(0, len(token_list), 500):
-            chunk = token_list[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            rows += conn.execute(
-                f"SELECT s.token, a.question_id FROM answer a JOIN play_session s ON s.id = a.session_id "
-                f"WHERE s.token IN ({marks})",
-                chunk,
-            ).fetchall()
-        duplicates = conn.execute(
-            "SELECT session_id, question_id, COUNT(*) FROM answer "
-            "GROUP BY session_id, question_id HAVING COUNT(*) > 1"
-        ).fetchall()
-        total = conn.execute("SELECT COUNT(*) FROM answer").fetchone()[0]
+        with engine.connect() as conn:
+            rows: list[tuple[str, str]] = []
+            token_list = sorted(tokens)
+            stored_for = text(
+                "SELECT s.token, a.question_id FROM answer a JOIN play_session s ON s.id = a.session_id "
+                "WHERE s.token IN :tokens"
+            ).bindparams(bindparam("tokens", expanding=True))
+            for i in range(0, len(token_list), 500):
+                rows += [tuple(row) for row in conn.execute(stored_for, {"tokens": token_list[i : i + 500]})]
+            duplicates = [
+                tuple(row)
+                for row in conn.execute(
+                    text(
+                        "SELECT session_id, question_id, COUNT(*) FROM answer "
+                        "GROUP BY session_id, question_id HAVING COUNT(*) > 1"
+                    )
+                )
+            ]
+            total = conn.execute(text("SELECT COUNT(*) FROM answer")).scalar_one()
     finally:
-        conn.close()
+        engine.dispose()
     stored = set(rows)
     return {
         "stored": len(rows),
@@ -593,7 +693,7 @@ def summarize(recorder: Recorder, durations: dict[str, float]) -> dict[str, dict
     table = {}
     for name in ENDPOINTS:
         s = recorder.stats[name]
-        phase = "healthz" if name == "healthz" else "game"
+        phase = PHASE_OF.get(name, "game")
         lat = sorted(s.latencies_ms)
         seconds = durations.get(phase) or 0.0
         table[name] = {
@@ -655,7 +755,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--players", type=int, default=50, help="simulated players (concurrent threads)")
     p.add_argument("--rounds-per-player", type=int, default=1)
     p.add_argument("--round-size", type=int, default=10, help="questions per round (QUIZ_ROUND_SIZE)")
-    p.add_argument("--threads", type=int, default=8, help="waitress worker threads of the server")
+    p.add_argument("--workers", type=int, help="worker processes of the server (default: its own)")
     p.add_argument("--scenario", choices=("games", "lockstep"), default="games",
                    help="games: complete rounds as fast as possible; lockstep: everyone answers "
                         "question k at the same moment (a barrier before each answer)")  # fmt: skip
@@ -673,7 +773,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--url", help="target a running server instead, e.g. http://127.0.0.1:8000 (loopback only)"
     )
-    p.add_argument("--database", help="with --url: its SQLite file (or sqlite:/// URL) to check answers in")
+    p.add_argument(
+        "--database",
+        help="the database (SQLAlchemy URL or SQLite file) the server uses and answers are checked in: "
+        "for a started server, e.g. postgresql+psycopg://quiz:quiz@127.0.0.1/quiz_bench (default: a "
+        "fresh SQLite file); with --url, the running server's",
+    )
+    p.add_argument("--answer-only-requests", type=int, default=1800,
+                   help="answers posted alone (first questions of fresh rounds, redirects not "
+                        "followed), spread over --players threads: the answer endpoint's "
+                        "throughput; 0 skips")  # fmt: skip
     p.add_argument("--healthz-requests", type=int, default=4000,
                    help="GET /healthz requests in all, spread over --players threads")  # fmt: skip
     p.add_argument("--healthz-when", choices=("before", "after"), default="after")
@@ -683,13 +792,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     p.add_argument("--keep", action="store_true", help="keep the temporary database and server log")
     args = p.parse_args(argv)
-    for name in ("players", "rounds_per_player", "round_size", "threads", "healthz_requests"):
+    for name in ("players", "rounds_per_player", "round_size", "healthz_requests"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be at least 1")
+    if args.workers is not None and args.workers < 1:
+        p.error("--workers must be at least 1")
+    if args.answer_only_requests < 0:
+        p.error("--answer-only-requests must be 0 or more")
+    if args.database:
+        args.database = database_url(args.database)
     if args.players > 1000 or args.rounds_per_player * args.round_size > 10_000:
         p.error("keep it bounded: at most 1000 players and 10000 answers per player")
-    if args.database and not args.url:
-        p.error("--database goes with --url (a started server always gets a fresh database)")
     return args
 
 
@@ -716,7 +829,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.url:
             host, port = target_of(args.url)
-            database = sqlite_path(args.database) if args.database else None
+            database = args.database
             where = f"{args.url} (running server)"
         else:
             servers: list[Server] = []
@@ -731,27 +844,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"target: {where}")
         print(
             f"scenario={args.scenario} players={args.players} rounds/player={args.rounds_per_player} "
-            f"round_size={args.round_size} think_ms={args.think_ms:g} server_threads={args.threads} "
+            f"round_size={args.round_size} think_ms={args.think_ms:g} "
+            f"server_workers={args.workers or 'default'} "
             f"cpus={os.cpu_count()} "
             f"loadavg(1 min) before={os.getloadavg()[0]:.2f} (other work on this machine skews the figures)",
             flush=True,
         )
         results = run(args, host, port, server.process.pid if server is not None else None)
-        durations, recorder, players, lockstep, cpu = results
+        durations, recorder, players, lockstep, cpu, answered_alone, preparing = results
         table = summarize(recorder, durations)
         print()
         print_table(table)
 
-        acknowledged = {pair for p in players for pair in p.acknowledged}
+        in_game = [pair for p in players for pair in p.acknowledged]
+        acknowledged = set(in_game) | set(answered_alone)
         tokens = {token for token, _ in acknowledged}
-        n_ack = sum(len(p.acknowledged) for p in players)
+        n_ack = len(in_game) + len(answered_alone)
         answers_sent = sum(p.answers_sent for p in players)
         report: dict = {
             "scenario": args.scenario,
             "players": args.players,
             "rounds_per_player": args.rounds_per_player,
             "round_size": args.round_size,
-            "server_threads": args.threads,
+            "server_workers": args.workers,
             "think_ms": args.think_ms,
             "cpus": os.cpu_count(),
             "loadavg_after": os.getloadavg(),
@@ -768,14 +883,17 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"game phase {durations['game']:.2f} s, healthz phase {durations['healthz']:.2f} s; rounds "
             f"finished {report['rounds_finished']}/{args.players * args.rounds_per_player}; "
-            f"answers sent {answers_sent}, acknowledged {n_ack}"
+            f"answers sent {answers_sent}, acknowledged {len(in_game)}"
         )
+        if args.answer_only_requests:
+            print(
+                f"answer-only phase {durations.get('answers', 0):.2f} s: {table['answer_only']['requests']} "
+                f"answers posted alone, {len(answered_alone)} acknowledged"
+            )
         report["cpu"] = cpu
         for phase, used in cpu.items():
             seconds = durations[phase]
-            requests = sum(
-                row["requests"] for name, row in table.items() if (name == "healthz") == (phase == "healthz")
-            )
+            requests = sum(r["requests"] for name, r in table.items() if PHASE_OF.get(name, "game") == phase)
             line = f"{phase} phase CPU: bench {used['bench_cpu_s']:.2f} s"
             if used["server_cpu_s"] is not None:
                 line += (
@@ -801,15 +919,19 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print("answers stored: not checked (no --database for --url)")
         health_rps = table["healthz"]["rps"]
-        answer_rps = table["answer"]["rps"]
-        game_rps = sum(table[n]["rps"] for n in ENDPOINTS if n != "healthz")
-        report["answer_rps_over_healthz_rps"] = answer_rps / health_rps if health_rps else None
+        alone_rps = table["answer_only"]["rps"]
+        game_rps = sum(table[n]["rps"] for n in ENDPOINTS if PHASE_OF.get(n, "game") == "game")
+        report["answer_only_rps_over_healthz_rps"] = alone_rps / health_rps if health_rps else None
         report["game_rps_over_healthz_rps"] = game_rps / health_rps if health_rps else None
         if health_rps:
+            if alone_rps:
+                print(
+                    f"answer throughput / healthz throughput = {alone_rps:.1f} / {health_rps:.1f} req/s = "
+                    f"{alone_rps / health_rps:.3f} (the answer endpoint alone, same concurrency)"
+                )
             print(
-                f"answer req/s / healthz req/s = {answer_rps:.1f} / {health_rps:.1f} = "
-                f"{answer_rps / health_rps:.3f}   (all game requests: {game_rps:.1f} req/s = "
-                f"{game_rps / health_rps:.3f} of healthz)"
+                f"game requests of every kind: {game_rps:.1f} req/s = {game_rps / health_rps:.3f} of healthz "
+                f"(of which answers {table['answer']['rps']:.1f} req/s)"
             )
         if lockstep is not None:
             ls = lockstep_report(lockstep)
@@ -834,6 +956,12 @@ def main(argv: list[str] | None = None) -> int:
         errors = sum(row["errors"] + row["unexpected"] for row in table.values())
         if errors:
             problems.append(f"{errors} failed or unexpected requests")
+        prep_errors = sum(s.errors + s.unexpected for s in preparing.stats.values())
+        if prep_errors:
+            problems.append(f"{prep_errors} failed requests while starting the answer-only rounds")
+        if len(answered_alone) < args.answer_only_requests:
+            missing = args.answer_only_requests - len(answered_alone)
+            problems.append(f"{missing} answer-only posts not acknowledged")
         if report["rounds_finished"] < args.players * args.rounds_per_player:
             problems.append("not every round was finished")
         report["problems"] = problems
@@ -858,15 +986,19 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def process_cpu_seconds(pid: int | None) -> float | None:
-    """User + system CPU seconds of a process so far (Linux /proc), or None."""
-    if pid is None:
+def process_cpu_seconds(group: int | None) -> float | None:
+    """User + system CPU seconds so far of every live process in a process group (Linux /proc)."""
+    if group is None or not Path("/proc/self/stat").exists():
         return None
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return None
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it exited meanwhile
+        if int(fields[2]) == group:  # the process group id
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def run(args: argparse.Namespace, host: str, port: int, server_pid: int | None = None):  # type: ignore[no-untyped-def]
@@ -908,6 +1040,36 @@ def run(args: argparse.Namespace, host: str, port: int, server_pid: int | None =
         ]
         durations["game"] = run_threads(threads, deadline)
 
+    answer_only: list[list[tuple[str, str]]] = [[] for _ in range(args.players)]
+    preparing = Recorder()
+
+    def answers_phase() -> None:
+        per, extra = divmod(args.answer_only_requests, args.players)
+        ready: list[list[ReadyAnswer]] = [[] for _ in range(args.players)]
+
+        def prepare(i: int, rng: random.Random) -> None:
+            count = per + (1 if i < extra else 0)
+            ready[i] = prepare_answers(args, host, port, count, preparing, deadline, rng)
+
+        run_threads(
+            [
+                threading.Thread(target=prepare, args=(i, random.Random(master.random())), daemon=True)
+                for i in range(args.players)
+            ],
+            deadline,
+        )
+        gate = threading.Barrier(args.players)
+        threads = [
+            threading.Thread(
+                target=post_answers,
+                args=(host, port, ready[i], args.timeout, recorder, deadline, gate, answer_only[i]),
+                daemon=True,
+                name=f"answers-{i}",
+            )
+            for i in range(args.players)
+        ]
+        measured("answers", lambda: durations.__setitem__("answers", run_threads(threads, deadline)))
+
     def healthz_phase() -> None:
         gate = threading.Barrier(args.players)
         per, extra = divmod(args.healthz_requests, args.players)
@@ -922,12 +1084,17 @@ def run(args: argparse.Namespace, host: str, port: int, server_pid: int | None =
         ]
         durations["healthz"] = run_threads(threads, deadline)
 
-    phases = [healthz_phase, game_phase] if args.healthz_when == "before" else [game_phase, healthz_phase]
-    for phase in phases:
-        measured("game" if phase is game_phase else "healthz", phase)
+    phases = [("game", game_phase), ("healthz", healthz_phase)]
+    if args.healthz_when == "before":
+        phases.reverse()
+    for name, phase in phases:
+        measured(name, phase)
+    if args.answer_only_requests:
+        answers_phase()  # measures itself, after its rounds are prepared
     if time.monotonic() > deadline:
         recorder.notes["the run hit --max-seconds"] += 1
-    return durations, recorder, players, lockstep, cpu
+    answered_alone = [pair for acks in answer_only for pair in acks]
+    return durations, recorder, players, lockstep, cpu, answered_alone, preparing
 
 
 if __name__ == "__main__":
