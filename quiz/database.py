@@ -28,6 +28,9 @@ class WriterLock:
     lock and the server's worker processes on an flock of a file beside the database, and each is
     woken the moment the writer before it commits, instead of sleeping and retrying in SQLite's
     busy handler (which waits up to 100 ms a try, and makes the slow tail under bursts of answers).
+
+    A turn ends at COMMIT or with its request, and a writer's statements give up after the busy
+    timeout (a 503 page), so no turn is held for longer than that.
     """
 
     def __init__(self, path: str | None) -> None:
