@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -461,12 +462,7 @@ def post_answers(
     acknowledged: list[tuple[str, str]],
 ) -> None:
     """Post prepared answers back to back, without following their redirects."""
-    browser = Browser(host, port, timeout, recorder, deadline)
-    try:
-        try:
-            gate.wait(timeout=timeout)
-        except threading.BrokenBarrierError:
-            pass
+    with browser_after(gate, host, port, timeout, recorder, deadline) as browser:
         for item in ready:
             browser.cookies = dict(item.cookies)
             path = f"/play/{item.token}/answer"
@@ -477,10 +473,6 @@ def post_answers(
             elif status is not None and 200 <= status < 400:
                 why = f"status {status} to {location!r}, not this question's reveal"
                 recorder.unexpected("answer_only", why)
-    except Abort:
-        pass
-    finally:
-        browser.close()
 
 
 def hammer_healthz(
@@ -492,16 +484,24 @@ def hammer_healthz(
     deadline: float,
     gate: threading.Barrier,
 ) -> None:
-    browser = Browser(host, port, timeout, recorder, deadline)
-    try:
-        try:
-            gate.wait(timeout=timeout)
-        except threading.BrokenBarrierError:
-            pass
+    with browser_after(gate, host, port, timeout, recorder, deadline) as browser:
         for _ in range(count):
             status, _, body = browser.request("healthz", "GET", "/healthz")
             if status == 200 and body != "ok":
                 recorder.unexpected("healthz", "body is not 'ok'")
+
+
+@contextlib.contextmanager
+def browser_after(
+    gate: threading.Barrier, host: str, port: int, timeout: float, recorder: Recorder, deadline: float
+) -> Iterator[Browser]:
+    """One thread's browser for a measured phase, once every thread is ready; at the run's
+    deadline it stops quietly, and it is always closed."""
+    browser = Browser(host, port, timeout, recorder, deadline)
+    try:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            gate.wait(timeout=timeout)
+        yield browser
     except Abort:
         pass
     finally:
