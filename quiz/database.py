@@ -102,16 +102,19 @@ def _configure_sqlite(engine: Engine) -> None:
 def _after_commit(_session: Session) -> None:
     """The next writer goes as soon as this one's COMMIT is done, not when its page is."""
     if has_request_context():
-        writer = request.environ.pop(HOLDS_WRITER, None)
-        if writer is not None:
-            writer.release()
+        _pass_turn()
 
 
 def _end_writes(_error: BaseException | None) -> None:
     """A request that took the writer's turn and never committed: roll back, then pass the turn on."""
+    _pass_turn(roll_back=True)
+
+
+def _pass_turn(*, roll_back: bool = False) -> None:
     writer = request.environ.pop(HOLDS_WRITER, None)
     if writer is not None:
-        db.session.remove()
+        if roll_back:
+            db.session.remove()
         writer.release()
 
 

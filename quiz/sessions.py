@@ -53,6 +53,7 @@ def start_session(
 
 # The statements of every page of a round, built once: building one costs more than running it.
 _SESSION_BY_TOKEN = db.select(PlaySession).where(PlaySession.token == db.bindparam("token"))
+_SESSION_BY_TOKEN_LOCKED = _SESSION_BY_TOKEN.with_for_update()
 _ANSWERED_IDS = db.select(Answer.question_id).where(Answer.session_id == db.bindparam("session_id"))
 _ANSWER_COUNT = (
     db.select(db.func.count()).select_from(Answer).where(Answer.session_id == db.bindparam("session_id"))
@@ -65,8 +66,15 @@ _ANSWER_TO = db.select(Answer).where(
 def find_session(token: str, *, for_update: bool = False) -> PlaySession | None:
     """The play session with this token, or None; `for_update` locks its row until the commit
     (PostgreSQL), so one player's answers are recorded one after another."""
-    query = _SESSION_BY_TOKEN.with_for_update() if for_update else _SESSION_BY_TOKEN
-    return db.session.scalar(query, {"token": token})
+    return db.session.scalar(_SESSION_BY_TOKEN_LOCKED if for_update else _SESSION_BY_TOKEN, {"token": token})
+
+
+def find_sessions(tokens: list[str]) -> dict[str, PlaySession]:
+    """The play sessions with these tokens (one query), by token; unknown tokens are left out."""
+    if not tokens:
+        return {}
+    rounds = db.session.scalars(db.select(PlaySession).where(PlaySession.token.in_(tokens)))
+    return {play.token: play for play in rounds}
 
 
 def find_classroom(code: str) -> Classroom | None:

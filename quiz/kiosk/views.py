@@ -62,8 +62,10 @@ def start_of_today() -> datetime:
 def forget_kiosk_rounds() -> None:
     """Close this browser's kiosk rounds and drop them from its cookie: the next player starts clean."""
     kept = []
-    for token in session.get("plays", []):
-        play = sessions.find_session(token)
+    tokens = session.get("plays", [])
+    rounds = sessions.find_sessions(tokens)
+    for token in tokens:
+        play = rounds.get(token)
         if play is None:
             continue
         if play.mode == MODE:

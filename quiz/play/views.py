@@ -38,8 +38,10 @@ def owned_play_or_404(token: str, mode: str = "web", *, for_update: bool = False
 
 def unfinished_round() -> PlaySession | None:
     """This browser's latest round that is still open, to offer resuming it."""
-    for token in reversed(session.get("plays", [])):
-        play = sessions.find_session(token)
+    tokens = session.get("plays", [])
+    rounds = sessions.find_sessions(tokens)
+    for token in reversed(tokens):
+        play = rounds.get(token)
         if play is not None and play.mode != "kiosk" and not play.is_over:
             return play
     return None
@@ -84,13 +86,14 @@ def question_context(play: PlaySession, progress: sessions.Progress) -> dict[str
 def reveal_context(play: PlaySession, given: Answer) -> dict[str, Any]:
     """What a reveal page shows, web or kiosk."""
     item = question_of(play, given.question_id)
+    order = play.question_ids
     return {
         "play": play,
         "question": item,
         "answer": given,
         "flags": [(RED_FLAG_NAMES[f], RED_FLAGS[f]) for f in item.red_flags],
-        "number": play.question_ids.index(given.question_id) + 1,
-        "total": len(play.question_ids),
+        "number": order.index(given.question_id) + 1,
+        "total": len(order),
         "is_last": play.is_over,  # the last answer closes the round
     }
 
