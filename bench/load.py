@@ -207,6 +207,20 @@ def form_inputs(page: str) -> dict[str, str]:
     return values
 
 
+def start_form(fields: dict[str, str], deck: str | None = None) -> dict[str, str]:
+    """The home page's Start form as a browser sends it: its CSRF token, and `deck` or the one
+    the page checks."""
+    form = {"csrf_token": fields["csrf_token"]}
+    if deck or fields.get("deck"):
+        form["deck"] = deck or fields["deck"]
+    return form
+
+
+def answer_form(fields: dict[str, str], choice: str) -> dict[str, str]:
+    """A question page's answer form as a browser sends it, with the button pressed."""
+    return {k: fields.get(k, "") for k in ("csrf_token", "question_id", "shown")} | {"choice": choice}
+
+
 # --------------------------------------------------------------------------- players
 
 
@@ -323,9 +337,7 @@ def _play_round(
             recorder.unexpected("home", "no csrf_token in the start form")
         result.failed = "home"
         return False
-    form = {"csrf_token": fields["csrf_token"], "nickname": f"bench-{index}"}
-    if args.deck or fields.get("deck"):
-        form["deck"] = args.deck or fields["deck"]
+    form = start_form(fields, args.deck) | {"nickname": f"bench-{index}"}
     status, location, _ = browser.request("start", "POST", "/play", form)
     match = QUESTION_PATH_RE.match(location or "") if status in (302, 303) else None
     if match is None:
@@ -354,12 +366,7 @@ def _play_round(
             result.failed = "question"
             return False
         qid = fields["question_id"]
-        answer = {
-            "csrf_token": fields["csrf_token"],
-            "question_id": qid,
-            "shown": fields.get("shown", ""),
-            "choice": rng.choice(CHOICES),
-        }
+        answer = answer_form(fields, rng.choice(CHOICES))
         think(args, rng)
         slot = before_answer()
         sent = time.monotonic()
@@ -426,9 +433,7 @@ def prepare_answers(
             if "csrf_token" not in fields:
                 recorder.unexpected("home", "no csrf_token in the start form")
                 return ready
-            start = {"csrf_token": fields["csrf_token"]}
-            if args.deck or fields.get("deck"):
-                start["deck"] = args.deck or fields["deck"]
+            start = start_form(fields, args.deck)
             batch = []
             for _ in range(min(ROUNDS_PER_COOKIE, count - len(ready))):
                 status, location, _ = browser.request("start", "POST", "/play", start)
@@ -441,8 +446,7 @@ def prepare_answers(
                 if not {"csrf_token", "question_id"} <= fields.keys():
                     recorder.unexpected("question", "no answer form on the question page")
                     return ready
-                answer = {k: fields.get(k, "") for k in ("csrf_token", "question_id", "shown")}
-                batch.append((match.group(1), answer | {"choice": rng.choice(CHOICES)}))
+                batch.append((match.group(1), answer_form(fields, rng.choice(CHOICES))))
             ready += [ReadyAnswer(dict(browser.cookies), token, form) for token, form in batch]
         return ready
     except Abort:

@@ -55,12 +55,17 @@ def write_deck(folder: Path, deck: dict[str, Any], name: str = "test-deck.yaml")
     return path
 
 
-@pytest.fixture
-def deck_dir(tmp_path: Path) -> Path:
+def deck_folder(tmp_path: Path, deck: dict[str, Any], name: str = "test-deck.yaml") -> Path:
+    """A deck folder in tmp_path holding one deck file."""
     folder = tmp_path / "questions"
     folder.mkdir()
-    write_deck(folder, make_deck())
+    write_deck(folder, deck, name)
     return folder
+
+
+@pytest.fixture
+def deck_dir(tmp_path: Path) -> Path:
+    return deck_folder(tmp_path, make_deck())
 
 
 def empty_postgres(url: str) -> str:

@@ -18,7 +18,7 @@ import pytest
 from quiz.extensions import db
 from quiz.models import PlaySession
 
-from .conftest import PROJECT, make_deck, write_deck
+from .conftest import PROJECT, deck_folder, make_deck
 from .test_kiosk import encodes, matrix_from_svg
 
 pytestmark = pytest.mark.browser
@@ -106,10 +106,7 @@ CLAIM_TEXTS = [claim for _, claim, _, _ in CLAIMS]
 
 @pytest.fixture
 def deck_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "questions"
-    folder.mkdir()
-    write_deck(folder, kiosk_deck())
-    return folder
+    return deck_folder(tmp_path, kiosk_deck())
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import yaml
 
 from quiz.decks import parse_deck
 
-from .conftest import TEACHER_PASSWORD, make_deck, make_question, write_deck
+from .conftest import TEACHER_PASSWORD, deck_folder, make_deck, make_question
 
 pytestmark = pytest.mark.browser
 
@@ -66,9 +66,8 @@ def hostile_deck() -> dict:
 
 @pytest.fixture
 def deck_dir(tmp_path):
-    folder = tmp_path / "questions"
-    folder.mkdir()
-    path = write_deck(folder, hostile_deck(), "hostile.yaml")
+    folder = deck_folder(tmp_path, hostile_deck(), "hostile.yaml")
+    path = folder / "hostile.yaml"
     deck, problems = parse_deck(path.read_text(encoding="utf-8"), str(path))
     assert deck is not None, problems  # the payloads must fit the limits, or nothing is tested
     return folder

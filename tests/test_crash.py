@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from bench.load import Browser, Recorder, check_database, form_inputs, start_server
+from bench.load import Browser, Recorder, answer_form, check_database, form_inputs, start_form, start_server
 
 from .conftest import TEST_DATABASE_URL
 
@@ -29,7 +29,7 @@ class CrashPlayer:
 
     def start(self) -> None:
         _, _, page = self.browser.request("home", "GET", "/")
-        form = {"csrf_token": form_inputs(page)["csrf_token"], "deck": "north-korea-photos"}
+        form = start_form(form_inputs(page), "north-korea-photos")
         _, location, _ = self.browser.request("start", "POST", "/play", form)
         self.token = location.rsplit("/", 1)[1]
 
@@ -39,7 +39,7 @@ class CrashPlayer:
             fields = form_inputs(page) if status == 200 else {}
             if "question_id" not in fields:
                 return  # the server is gone (or the round is over)
-            answer = {k: fields[k] for k in ("csrf_token", "question_id", "shown")} | {"choice": "dubious"}
+            answer = answer_form(fields, "dubious")
             status, location, _ = self.browser.request("answer", "POST", f"/play/{self.token}/answer", answer)
             if status != 302 or not (location or "").endswith(f"/reveal/{answer['question_id']}"):
                 return

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from bench.load import Browser, Recorder, form_inputs, start_server
+from bench.load import Browser, Recorder, form_inputs, start_form, start_server
 
 from .conftest import TEST_DATABASE_URL
 
@@ -29,7 +29,7 @@ def start_round(server) -> tuple[int | None, str | None]:
     browser = Browser("127.0.0.1", server.port, 10, Recorder(), time.monotonic() + 60)
     try:
         _, _, page = browser.request("home", "GET", "/")
-        form = {"csrf_token": form_inputs(page)["csrf_token"], "deck": "north-korea-photos"}
+        form = start_form(form_inputs(page), "north-korea-photos")
         status, location, _ = browser.request("start", "POST", "/play", form)
         return status, location
     finally:
@@ -53,3 +53,20 @@ def test_a_connection_that_sends_nothing_does_not_hold_up_other_players(one_work
         browser.close()
     assert (status, body) == (200, "ok")
     assert waited < 1.0, f"an idle connection held the only worker for {waited:.1f} s"
+
+
+def test_the_server_runs_outside_the_commands_app_context(app, monkeypatch):
+    """`quiz serve` runs inside its command's app context; a worker handling requests in that
+    context would give every request one shared `g` and database session, the players' mixed."""
+    from flask import has_app_context
+    from gunicorn.app.base import BaseApplication
+    from gunicorn.workers import gthread
+
+    from quiz import server
+
+    monkeypatch.setattr(gthread, "DEFAULT_WORKER_DATA_TIMEOUT", gthread.DEFAULT_WORKER_DATA_TIMEOUT)
+    started_in_context = []
+    monkeypatch.setattr(BaseApplication, "run", lambda self: started_in_context.append(has_app_context()))
+    with app.app_context():
+        server.run(app, "127.0.0.1", 8000, 1)
+    assert started_in_context == [False]
