@@ -28,11 +28,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     _resolve_paths(app)
 
-    from . import cli, deckstore, errors, extensions, security
+    from . import cli, deckstore, errors, extensions, forms, security
 
     security.init_app(app)
     extensions.db.init_app(app)
     extensions.csrf.init_app(app)
+    app.jinja_env.globals["csrf_field"] = forms.csrf_field
     extensions.init_compression(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_DIR / "migrations"))
     from . import database

@@ -36,3 +36,16 @@ def test_answer_without_csrf_token_is_refused_and_stores_nothing(client, app):
     assert response.status_code == 400
     with app.app_context():
         assert db.session.scalar(db.select(PlaySession)).answers == []
+
+
+def page_token(client, path: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(path).text).group(1)
+
+
+def test_logout_without_csrf_token_is_refused_and_keeps_the_teacher_in(client, auth):
+    auth.login(csrf_token=page_token(client, "/teacher/login"))
+    assert client.get("/teacher/").status_code == 200
+    assert client.post("/teacher/logout").status_code == 400
+    assert client.get("/teacher/").status_code == 200
+    client.post("/teacher/logout", data={"csrf_token": page_token(client, "/teacher/")})
+    assert client.get("/teacher/").status_code == 302

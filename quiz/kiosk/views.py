@@ -16,7 +16,6 @@ from .. import sessions
 from ..decks import Deck
 from ..deckstore import library
 from ..extensions import db
-from ..forms import EmptyForm
 from ..play.forms import AgainForm, AnswerForm
 from ..play.views import (
     owned_play_or_404,
@@ -82,10 +81,8 @@ def forget_kiosk_rounds() -> None:
 
 @bp.context_processor
 def kiosk_context() -> dict[str, Any]:
-    """What every kiosk page needs: the reset form and the idle and reconnect settings."""
+    """What every kiosk page needs: the idle and reconnect settings."""
     return {
-        # Not bound to the request: an error page for a body that cannot be read must not read it.
-        "reset_form": EmptyForm(formdata=None),
         "idle_seconds": int(current_app.config["KIOSK_IDLE_SECONDS"]),
         "warning_seconds": int(current_app.config["KIOSK_WARNING_SECONDS"]),
     }
@@ -244,7 +241,6 @@ def again() -> Response:
 @bp.post("/reset")
 def reset() -> Response:
     """The player walked away (or tapped Done): close the round, forget it, back to the attract screen."""
-    if EmptyForm().validate_on_submit():
-        forget_kiosk_rounds()
-        db.session.commit()
+    forget_kiosk_rounds()
+    db.session.commit()
     return redirect(url_for("kiosk.attract"))
