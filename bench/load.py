@@ -531,6 +531,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def listening_sockets(port: int) -> int:
+    """How many sockets listen on this TCP port (Linux; 0 where /proc/net/tcp is missing)."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if fields[1].rsplit(":", 1)[1] == f"{port:04X}" and fields[3] == "0A":  # 0A: LISTEN
+                count += 1
+    return count
+
+
 def serve_command() -> list[str]:
     """`python -m quiz serve` with this interpreter: the same command as `quiz serve`."""
     return [sys.executable, "-m", "quiz"]
@@ -592,6 +607,7 @@ class Server:
                 response.read()
                 conn.close()
                 if response.status == 200:
+                    self.wait_for_every_worker(deadline)
                     return
                 if response.status >= 500:
                     raise RuntimeError(f"GET /healthz answered {response.status}:\n{self.log_tail(12)}")
@@ -599,6 +615,15 @@ class Server:
                 pass
             time.sleep(0.1)
         raise RuntimeError(f"the server did not answer /healthz within {timeout:.0f} s:\n{self.log_tail()}")
+
+    def wait_for_every_worker(self, deadline: float) -> None:
+        """The first worker answers /healthz while the others may still be starting; on Linux
+        each listens on its own socket, and connections made before it does would all go to the
+        others and stay there."""
+        match = re.search(r"with (\d+) workers", self.log_tail())
+        expected = int(match.group(1)) if match and sys.platform.startswith("linux") else 0
+        while listening_sockets(self.port) < expected and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     def log_tail(self, lines: int = 30) -> str:
         try:
@@ -745,6 +770,7 @@ def lockstep_report(lockstep: Lockstep) -> dict:
         "burst_ms_median": sorted(bursts)[len(bursts) // 2],
         "burst_ms_max": max(bursts),
         "burst_answers_per_s": answers / (sum(bursts) / 1000) if sum(bursts) else 0.0,
+        "burst_ms": [round(ms, 1) for ms in bursts],
         "barrier_broken": lockstep.broken,
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -150,7 +151,7 @@ def export_deck(kind: str, output: str, deck_ref: str) -> None:
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for the network)."
 )
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
     "--workers",
     type=click.IntRange(1, 256),
@@ -160,10 +161,19 @@ def serve(host: str, port: int, workers: int | None) -> None:
     """Run the game with the gunicorn production server, creating the database on first start."""
     from .database import upgrade_database
     from .extensions import db
-    from .server import default_workers, run
+    from .server import check_address, default_workers, run
 
     if os.name == "nt":
         raise click.ClickException("quiz serve needs Linux or macOS (gunicorn); on Windows, run it in WSL")
+    try:
+        check_address(host, port)
+    except socket.gaierror as error:
+        raise click.ClickException(f"cannot listen on {host}: {error.strerror or error}") from None
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {error.strerror or error}. Is the game (or another "
+            "program) already running there? Stop it, or choose another --port."
+        ) from None
     upgrade_database()
     db.engine.dispose()  # each worker process opens its own connections
     decks = current_app.extensions["quiz.decks"].decks

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import http.client
+import os
 import socket
+import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -13,16 +18,28 @@ from bench.load import Browser, Recorder, form_inputs, start_form, start_server
 from .conftest import TEST_DATABASE_URL
 
 
-@pytest.fixture
-def one_worker(tmp_path):
-    """`quiz serve --workers 1` on a fresh database: every request goes through the same process."""
-    args = argparse.Namespace(round_size=3, questions_dir=None, workers=1, database=TEST_DATABASE_URL or None)
+def serve(tmp_path, workers: int):
+    """`quiz serve --workers N` on a fresh database, stopped at the end."""
+    args = argparse.Namespace(
+        round_size=3, questions_dir=None, workers=workers, database=TEST_DATABASE_URL or None
+    )
     servers = []
     try:
         yield start_server(args, tmp_path, servers.append)
     finally:
         for server in servers:
             server.stop()
+
+
+@pytest.fixture
+def one_worker(tmp_path):
+    """Every request goes through the same process."""
+    yield from serve(tmp_path, 1)
+
+
+@pytest.fixture
+def two_workers(tmp_path):
+    yield from serve(tmp_path, 2)
 
 
 def start_round(server) -> tuple[int | None, str | None]:
@@ -70,3 +87,54 @@ def test_the_server_runs_outside_the_commands_app_context(app, monkeypatch):
     with app.app_context():
         server.run(app, "127.0.0.1", 8000, 1)
     assert started_in_context == [False]
+
+
+def connections_per_worker(server) -> list[int]:
+    """How many of the server's established connections each of its worker processes holds."""
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for row in Path(table).read_text().splitlines()[1:]:
+            fields = row.split()
+            if fields[1].rsplit(":", 1)[1] == f"{server.port:04X}" and fields[3] == "01":  # ESTABLISHED
+                established.add(f"socket:[{fields[9]}]")
+    workers = [
+        pid
+        for pid in filter(str.isdigit, os.listdir("/proc"))
+        if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1] == str(server.process.pid)
+    ]
+    return sorted(
+        sum(os.readlink(f"/proc/{pid}/fd/{fd}") in established for fd in os.listdir(f"/proc/{pid}/fd"))
+        for pid in workers
+    )
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel spreads connections on Linux")
+def test_players_connections_are_spread_over_the_workers(two_workers):
+    # A class opens the game at once, and a browser keeps its connection for the whole game:
+    # the worker that accepts it serves it.
+    players = [http.client.HTTPConnection("127.0.0.1", two_workers.port, timeout=10) for _ in range(60)]
+
+    def first_page(player: http.client.HTTPConnection) -> bytes:
+        player.request("GET", "/healthz")
+        return player.getresponse().read()
+
+    try:
+        with ThreadPoolExecutor(len(players)) as pool:
+            assert list(pool.map(first_page, players)) == [b"ok"] * len(players)
+        per_worker = connections_per_worker(two_workers)
+    finally:
+        for player in players:
+            player.close()
+    assert sum(per_worker) == 60 and len(per_worker) == 2
+    assert per_worker[0] >= 15, f"one worker serves {per_worker[1]} of 60 players, the other {per_worker[0]}"
+
+
+def test_a_second_server_on_the_same_port_is_refused_with_a_clear_message(app):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = app.test_cli_runner().invoke(args=["serve", "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in result.output
+    assert "already running" in result.output
