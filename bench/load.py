@@ -531,9 +531,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def listening_sockets(port: int) -> int:
-    """How many sockets listen on this TCP port (Linux; 0 where /proc/net/tcp is missing)."""
-    count = 0
+def tcp_sockets(port: int, state: str) -> list[str]:
+    """The inodes of this machine's sockets on a local TCP port in a state of /proc/net/tcp
+    ("0A" listening, "01" established); Linux only, none elsewhere."""
+    inodes = []
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
             rows = Path(table).read_text().splitlines()[1:]
@@ -541,9 +542,9 @@ def listening_sockets(port: int) -> int:
             continue
         for row in rows:
             fields = row.split()
-            if fields[1].rsplit(":", 1)[1] == f"{port:04X}" and fields[3] == "0A":  # 0A: LISTEN
-                count += 1
-    return count
+            if fields[1].rsplit(":", 1)[1] == f"{port:04X}" and fields[3] == state:
+                inodes.append(fields[9])
+    return inodes
 
 
 def serve_command() -> list[str]:
@@ -622,7 +623,7 @@ class Server:
         others and stay there."""
         match = re.search(r"with (\d+) workers", self.log_tail())
         expected = int(match.group(1)) if match and sys.platform.startswith("linux") else 0
-        while listening_sockets(self.port) < expected and time.monotonic() < deadline:
+        while len(tcp_sockets(self.port, "0A")) < expected and time.monotonic() < deadline:
             time.sleep(0.05)
 
     def log_tail(self, lines: int = 30) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.load import Browser, Recorder, form_inputs, start_form, start_server
+from bench.load import Browser, Recorder, form_inputs, start_form, start_server, tcp_sockets
 
 from .conftest import TEST_DATABASE_URL
 
@@ -91,17 +91,9 @@ def test_the_server_runs_outside_the_commands_app_context(app, monkeypatch):
 
 def connections_per_worker(server) -> list[int]:
     """How many of the server's established connections each of its worker processes holds."""
-    established = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for row in Path(table).read_text().splitlines()[1:]:
-            fields = row.split()
-            if fields[1].rsplit(":", 1)[1] == f"{server.port:04X}" and fields[3] == "01":  # ESTABLISHED
-                established.add(f"socket:[{fields[9]}]")
-    workers = [
-        pid
-        for pid in filter(str.isdigit, os.listdir("/proc"))
-        if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1] == str(server.process.pid)
-    ]
+    established = {f"socket:[{inode}]" for inode in tcp_sockets(server.port, "01")}
+    master = server.process.pid
+    workers = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     return sorted(
         sum(os.readlink(f"/proc/{pid}/fd/{fd}") in established for fd in os.listdir(f"/proc/{pid}/fd"))
         for pid in workers
