@@ -621,7 +621,7 @@ class Server:
         """The first worker answers /healthz while the others may still be starting; on Linux
         each listens on its own socket, and connections made before it does would all go to the
         others and stay there."""
-        match = re.search(r"with (\d+) workers", self.log_tail())
+        match = re.search(r"with (\d+) workers?", self.log_tail())
         expected = int(match.group(1)) if match and sys.platform.startswith("linux") else 0
         while len(tcp_sockets(self.port, "0A")) < expected and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -178,7 +178,8 @@ def serve(host: str, port: int, workers: int | None) -> None:
     db.engine.dispose()  # each worker process opens its own connections
     decks = current_app.extensions["quiz.decks"].decks
     workers = workers or default_workers()
-    click.echo(f"{len(decks)} deck(s) loaded; serving on http://{host}:{port}/ with {workers} workers")
+    processes = f"{workers} worker" + ("s" if workers > 1 else "")
+    click.echo(f"{len(decks)} deck(s) loaded; serving on http://{host}:{port}/ with {processes}")
     run(current_app._get_current_object(), host, port, workers)
 
 

@@ -8,6 +8,7 @@ the database: the app keeps no state of its own (see the README on several serve
 from __future__ import annotations
 
 import contextvars
+import logging
 import os
 import socket
 import sys
@@ -36,6 +37,13 @@ def check_address(host: str, port: int) -> None:
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does
         probe.bind(address)
+
+
+def _has_address(record: logging.LogRecord) -> bool:
+    """With a socket per worker the master has none, and gunicorn would log an empty
+    "Listening at:" line (`quiz serve` prints the address itself)."""
+    empty = isinstance(record.args, tuple) and record.args[:1] == ("",)
+    return not (str(record.msg).startswith("Listening at:") and empty)
 
 
 def run(app: Flask, host: str, port: int, workers: int) -> None:
@@ -73,6 +81,7 @@ def run(app: Flask, host: str, port: int, workers: int) -> None:
         "errorlog": "-",
         "loglevel": "info",
     }
+    logging.getLogger("gunicorn.error").addFilter(_has_address)
     # Compiled here, once, the templates are in every worker from its first page: compiling them
     # there would hold up the first class's answers by tens of milliseconds per worker.
     for name in app.jinja_env.list_templates():

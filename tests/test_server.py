@@ -72,6 +72,12 @@ def test_a_connection_that_sends_nothing_does_not_hold_up_other_players(one_work
     assert waited < 1.0, f"an idle connection held the only worker for {waited:.1f} s"
 
 
+def test_the_log_gives_the_address_once_and_never_empty(one_worker):
+    log = one_worker.log_tail()
+    assert f"serving on http://127.0.0.1:{one_worker.port}/ with 1 worker\n" in log
+    assert "Listening at:  (" not in log and "Booting worker" in log
+
+
 def test_the_server_runs_outside_the_commands_app_context(app, monkeypatch):
     """`quiz serve` runs inside its command's app context; a worker handling requests in that
     context would give every request one shared `g` and database session, the players' mixed."""
