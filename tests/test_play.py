@@ -126,6 +126,23 @@ def test_reopening_the_round_link_resumes_at_the_next_unanswered_question(client
     assert "Continue your round" in client.get("/").text
 
 
+def test_home_offers_the_latest_round_still_open(client, player):
+    def offered() -> str | None:
+        match = re.search(r'href="/play/([\w-]+)">Continue your round', client.get("/").text)
+        return match.group(1) if match else None
+
+    player.start()
+    older = player.token
+    player.answer(player.current_question_id(), "plausible")
+    player.start()
+    assert offered() == player.token
+    player.play_round(lambda qid: "dubious")
+    assert offered() == older  # the newer round is finished
+    player.token = older
+    player.play_round(lambda qid: "dubious")
+    assert offered() is None
+
+
 def test_start_without_a_deck_choice_plays_the_only_deck(client):
     response = client.post("/play", data={})
     assert "/play/" in response.headers["Location"]

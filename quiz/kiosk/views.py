@@ -22,6 +22,7 @@ from ..play.views import (
     question_context,
     record_from_form,
     remember,
+    remembered_rounds,
     reveal_context,
     summary_context,
 )
@@ -61,16 +62,11 @@ def start_of_today() -> datetime:
 def forget_kiosk_rounds() -> None:
     """Close this browser's kiosk rounds and drop them from its cookie: the next player starts clean."""
     kept = []
-    tokens = session.get("plays", [])
-    rounds = sessions.find_sessions(tokens)
-    for token in tokens:
-        play = rounds.get(token)
-        if play is None:
-            continue
+    for play in remembered_rounds():
         if play.mode == MODE:
             sessions.abandon_session(play)
         else:
-            kept.append(token)
+            kept.append(play.token)
     if kept:
         session["plays"] = kept
     else:

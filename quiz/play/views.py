@@ -36,21 +36,28 @@ def owned_play_or_404(token: str, mode: str = "web", *, for_update: bool = False
     return play
 
 
+def remembered_rounds() -> list[PlaySession]:
+    """The rounds this browser's cookie remembers that still exist, oldest first (one query)."""
+    tokens = session.get("plays", [])
+    found = sessions.find_sessions(tokens)
+    return [found[token] for token in tokens if token in found]
+
+
 def unfinished_round() -> PlaySession | None:
     """This browser's latest round that is still open, to offer resuming it."""
-    tokens = session.get("plays", [])
-    rounds = sessions.find_sessions(tokens)
-    for token in reversed(tokens):
-        play = rounds.get(token)
-        if play is not None and play.mode != "kiosk" and not play.is_over:
-            return play
-    return None
+    rounds = reversed(remembered_rounds())
+    return next((play for play in rounds if play.mode != "kiosk" and not play.is_over), None)
+
+
+def find_question(play: PlaySession, question_id: str) -> Question | None:
+    """A question of the round's deck, or None when the deck (or the question) is gone."""
+    deck = library().get(play.deck_id)
+    return deck.question(question_id) if deck else None
 
 
 def question_of(play: PlaySession, question_id: str) -> Question:
     """A question of the round's deck, or a 404 page when the deck has since lost it."""
-    deck = library().get(play.deck_id)
-    item = deck.question(question_id) if deck else None
+    item = find_question(play, question_id)
     if item is None:
         abort(404, description="This question has been taken out of its deck. Ask your teacher to check it.")
     return item
@@ -59,10 +66,9 @@ def question_of(play: PlaySession, question_id: str) -> Question:
 def record_from_form(play: PlaySession, form: AnswerForm) -> sessions.Outcome:
     """Record a validated answer form (once) and commit."""
     qid = form.question_id.data
-    deck = library().get(play.deck_id)
     outcome = sessions.record_answer(
         play,
-        deck.question(qid) if deck else None,
+        find_question(play, qid),
         qid,
         form.choice.data,
         sessions.elapsed_since(form.shown_ms(), play),
