@@ -72,7 +72,7 @@ def test_a_connection_that_sends_nothing_does_not_hold_up_other_players(one_work
     assert waited < 1.0, f"an idle connection held the only worker for {waited:.1f} s"
 
 
-def test_the_log_gives_the_address_once_and_never_empty(one_worker):
+def test_the_log_gives_the_address_and_no_empty_one(one_worker):
     log = one_worker.log_tail()
     assert f"serving on http://127.0.0.1:{one_worker.port}/ with 1 worker\n" in log
     assert "Listening at:  (" not in log and "Booting worker" in log

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 import yaml
 
+from quiz.deckstore import library
 from quiz.extensions import db
 from quiz.models import Classroom, PlaySession
 from quiz.teachers import CODE_ALPHABET
@@ -345,8 +346,6 @@ def test_results_leave_out_rounds_with_no_answer_and_claims_that_fooled_nobody(a
         db.session.commit()
     expert = Player(app.test_client())
     expert.start(class_code=code, nickname="Expert")
-    from quiz.deckstore import library
-
     with app.app_context():
         verdicts = {q.id: q.answer for q in library().get("test-deck").questions}
     expert.play_round(verdicts.get)
