@@ -12,8 +12,9 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from .decks import load_deck_file, slugify
-from .decks.formats import EXPORT_FORMATS, IMPORT_FORMATS, dump_deck, reader, writer
+from .decks.formats import EXPORT_FORMATS, FORMATS, IMPORT_FORMATS, dump_deck, format_of, read_file
 from .decks.library import iter_deck_paths
+from .decks.loading import decode
 
 
 def init_app(app: Flask) -> None:
@@ -22,8 +23,13 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("validate")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Also apply the rules of the bundled decks (two sources, a checked date, quoted clues...).",
+)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-def validate(paths: tuple[str, ...]) -> None:
+def validate(paths: tuple[str, ...], strict: bool) -> None:
     """Check deck files (or folders of them); print one `path:line: message` per problem."""
     files = iter_deck_paths(list(paths))
     if not files:
@@ -31,17 +37,16 @@ def validate(paths: tuple[str, ...]) -> None:
         sys.exit(1)
     problem_count = 0
     for path in files:
-        if path.suffix.lower() not in (".yaml", ".yml"):
-            kind = {".csv": "csv", ".gift": "gift", ".txt": "article"}.get(
-                path.suffix.lower(), "csv|gift|article"
-            )
+        kind = format_of(path.name)
+        if kind != "yaml":
+            kind = kind or "|".join(IMPORT_FORMATS)
             click.echo(
                 f"{path}:1: not a deck file (.yaml): convert it first with "
                 f"quiz import --from {kind} {path} -o DECK.yaml"
             )
             problem_count += 1
             continue
-        deck, problems = load_deck_file(path)
+        deck, problems = load_deck_file(path, strict=strict)
         for problem in problems:
             click.echo(str(problem))
         problem_count += len(problems)
@@ -103,18 +108,19 @@ def add_teacher(username: str, password_file) -> None:  # type: ignore[no-untype
 @click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False))
 def import_deck(kind: str, output: str, input_path: str) -> None:
     """Convert an article, CSV or GIFT file into a deck file (YAML)."""
-    try:
-        text = Path(input_path).read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        click.echo(f"{input_path}:1: not UTF-8 text (save the file as UTF-8)", err=True)
-        sys.exit(1)
-    mapping, problems = reader(kind)(text, input_path)
+    deck_id = slugify(Path(output).stem) or "deck"
+    if kind == "article":
+        # Drafts: answers, explanations and sources are the teacher's to fill in, so no validation.
+        text, problems = decode(Path(input_path).read_bytes(), input_path)
+        mapping, found = FORMATS[kind].read(text, input_path) if text is not None else ({}, [])
+        problems += found
+    else:
+        result = read_file(Path(input_path).read_bytes(), input_path, kind, deck_id=deck_id)
+        mapping, problems = result.mapping, result.problems
     for problem in problems:
         click.echo(str(problem), err=True)
     if not mapping.get("questions"):
         sys.exit(1)
-    if kind != "article":
-        mapping["id"] = slugify(Path(output).stem) or mapping.get("id", "deck")
     Path(output).write_text(dump_deck(mapping), encoding="utf-8")
     count = len(mapping["questions"])
     click.echo(f"wrote {output}: {count} question{'s' if count != 1 else ''}", err=True)
@@ -142,7 +148,7 @@ def export_deck(kind: str, output: str, deck_ref: str) -> None:
             click.echo(f"error: no deck file or deck id '{deck_ref}'", err=True)
     if deck is None:
         sys.exit(1)
-    Path(output).write_text(writer(kind)(deck), encoding="utf-8", newline="")
+    Path(output).write_text(FORMATS[kind].write(deck), encoding="utf-8", newline="")
     click.echo(f"wrote {output}: {len(deck.questions)} questions", err=True)
 
 

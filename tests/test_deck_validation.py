@@ -90,7 +90,7 @@ BROKEN = [
         VALID_HEAD + VALID_REST + "    answr: dubious\n",
         [
             "11: question 'one': unknown field 'answr' (allowed: id, title, claim, context, image_credit, "
-            "answer, explanation, red_flags, sources, difficulty)"
+            "answer, explanation, red_flags, checks_out, sources, difficulty, checked)"
         ],
     ),
     (
@@ -142,6 +142,55 @@ BROKEN = [
             "6: question 'one': answer must be plausible or dubious, not 'true'",
         ],
     ),
+    (
+        "quote not in the text",
+        VALID_HEAD
+        + VALID_REST
+        + "    red_flags:\n      - {flag: fabricated, quote: 'who is 105', note: N.}\n",
+        ["12: question 'one': quote 'who is 105' is not in the question's text"],
+    ),
+    (
+        "red flag mapping without a flag",
+        VALID_HEAD + VALID_REST + "    red_flags:\n      - {quote: 'A claim'}\n",
+        ["12: question 'one': red flag: flag is missing"],
+    ),
+    (
+        "red flag mapping with an unknown field",
+        VALID_HEAD + VALID_REST + "    red_flags:\n      - {flag: fabricated, why: x}\n",
+        [
+            "12: question 'one': red flag: unknown field 'why' (allowed: flag, quote, note)",
+        ],
+    ),
+    (
+        "checks_out without a note",
+        VALID_HEAD + VALID_REST + "    checks_out:\n      - quote: 'A claim'\n",
+        ["12: question 'one': checks_out: note is missing"],
+    ),
+    (
+        "checks_out not a list",
+        VALID_HEAD + VALID_REST + "    checks_out: it does\n",
+        ["11: question 'one': checks_out must be a list of notes (note, and an optional quote)"],
+    ),
+    (
+        "checked not a date",
+        VALID_HEAD + VALID_REST + "    checked: last week\n",
+        ["11: question 'one': checked must be a date written YYYY-MM-DD, not 'last week'"],
+    ),
+    (
+        "checked an impossible date",
+        VALID_HEAD + VALID_REST + "    checked: 2026-02-30\n",
+        ["11: question 'one': checked must be a date written YYYY-MM-DD, not '2026-02-30'"],
+    ),
+    (
+        "nested too deeply",
+        VALID_HEAD + VALID_REST + "    title: " + "[" * 500 + "]" * 500 + "\n",
+        ["11: not valid YAML: nested more than 20 levels deep"],
+    ),
+    (
+        "nested too deeply in block style",
+        VALID_HEAD + VALID_REST + "    title:\n" + "".join("  " * (n + 3) + "- \n" for n in range(30)),
+        ["29: not valid YAML: nested more than 20 levels deep"],
+    ),
     ("empty file", "", ["1: the file is empty"]),
     ("not a mapping", "- just\n- a list\n", ["1: deck must be a mapping of fields (key: value)"]),
 ]
@@ -163,13 +212,162 @@ def test_valid_deck_loads_every_field():
     assert problems == []
     assert deck.id == "from-stem"
     question = deck.questions[0]
-    assert (question.id, question.claim, question.answer, question.red_flags) == (
+    assert (question.id, question.claim, question.answer, question.flag_names) == (
         "one",
         "A claim.",
         "dubious",
         ("fabricated",),
     )
     assert question.sources[0].domain == "example.org"
+
+
+def test_red_flags_and_checks_load_with_their_quotes_and_notes():
+    text = VALID_HEAD.replace('"A claim."', '"Kim Il Sung, who is 105, still leads."') + VALID_REST
+    text += (
+        "    context: 'Photo credit: Lauren/Midjourney'\n"
+        "    red_flags:\n"
+        "      - ai-image\n"
+        "      - flag: impossible-number\n"
+        "        quote: WHO IS   105\n"
+        "        note: Kim Il Sung died in 1994, aged 82.\n"
+        "    checks_out:\n"
+        "      - {quote: Lauren/Midjourney, note: The credit names an image generator.}\n"
+        "    checked: 2026-11-30\n"
+    )
+    deck, problems = parse_deck(text, "d.yaml")
+    assert problems == []
+    question = deck.questions[0]
+    assert question.flag_names == ("ai-image", "impossible-number")
+    assert question.red_flags[1].quote == "WHO IS   105"
+    assert question.red_flags[1].note == "Kim Il Sung died in 1994, aged 82."
+    assert question.red_flags[0].note == "" and question.red_flags[0].meaning.startswith("The picture")
+    assert [(c.quote, c.note) for c in question.checks_out] == [
+        ("Lauren/Midjourney", "The credit names an image generator.")
+    ]
+    assert question.checked.isoformat() == "2026-11-30"
+
+
+STRICT_OK = """\
+schema: 1
+title: "Strict"
+questions:
+  - id: one
+    claim: "Everyone there owns a horse."
+    context: "Photo: Lauren/Midjourney"
+    image_credit: "Lauren/Midjourney"
+    answer: dubious
+    explanation: "Why."
+    red_flags:
+      - {flag: sweeping-generalisation, quote: Everyone, note: "Millions of people do not."}
+      - {flag: ai-image, quote: Lauren/Midjourney, note: "The picture shows nothing that happened."}
+    sources:
+      - {title: "A", url: "https://a.example.org/1"}
+      - {title: "B", url: "https://b.example.org/2"}
+    difficulty: easy
+    checked: 2026-11-30
+  - id: two
+    claim: "Horses have hooves."
+    answer: plausible
+    explanation: "They do."
+    checks_out:
+      - {quote: hooves, note: "Any encyclopedia says so."}
+    sources:
+      - {title: "A", url: "https://a.example.org/3"}
+      - {title: "B", url: "https://www.b.example.org/4"}
+    difficulty: easy
+    checked: 2026-11-30
+"""
+
+STRICT_BROKEN = [
+    (
+        "one outlet",
+        STRICT_OK.replace("https://b.example.org/2", "https://a.example.org/2"),
+        ["14: question 'one': needs sources from at least two different outlets"],
+    ),
+    (
+        "no checked date",
+        STRICT_OK.replace("    checked: 2026-11-30\n", "", 1),
+        ["4: question 'one': checked is missing (the date its verdict was checked, YYYY-MM-DD)"],
+    ),
+    (
+        "a flag without a note",
+        STRICT_OK.replace(', note: "Millions of people do not."', ""),
+        ["11: question 'one': red flag 'sweeping-generalisation' needs a note saying what it means here"],
+    ),
+    (
+        "a dubious claim without a quoted clue",
+        STRICT_OK.replace("quote: Everyone, ", "").replace("quote: Lauren/Midjourney, ", ""),
+        ["11: question 'one': a dubious claim needs a red flag with a quote"],
+    ),
+    (
+        "a plausible claim without a check",
+        STRICT_OK.replace('      - {quote: hooves, note: "Any encyclopedia says so."}\n', "").replace(
+            "    checks_out:\n", ""
+        ),
+        ["18: question 'two': a plausible claim needs a checks_out note"],
+    ),
+    (
+        "an AI credit without the flag",
+        STRICT_OK.replace(
+            "      - {flag: ai-image, quote: Lauren/Midjourney, "
+            'note: "The picture shows nothing that happened."}\n',
+            "",
+        ),
+        ["11: question 'one': needs the ai-image red flag"],
+    ),
+    (
+        "difficulty that gives the answer away",
+        STRICT_OK.replace("difficulty: easy", "difficulty: hard", 1),
+        [
+            "4: deck: difficulty gives the answer away: 100% of the hard questions are dubious but 0% of "
+            "the easy ones (keep them within 25%)"
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [(t, e) for _, t, e in STRICT_BROKEN], ids=[n for n, _, _ in STRICT_BROKEN]
+)
+def test_strict_validation_reports_each_rule_of_the_bundled_decks(text, expected):
+    assert parse_deck(STRICT_OK, "s.yaml", strict=True)[1] == []
+    deck, problems = parse_deck(text, "s.yaml", strict=True)
+    assert deck is None
+    assert [str(p) for p in problems] == [f"s.yaml:{line}" for line in expected]
+    assert parse_deck(text, "s.yaml")[1] == []  # teachers' own decks need not follow them
+
+
+def test_library_skips_a_deeply_nested_file_and_serves_the_others(tmp_path):
+    write_deck(tmp_path, make_deck(), "good.yaml")
+    (tmp_path / "deep.yaml").write_text("title: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    library = DeckLibrary(tmp_path)
+    assert [d.id for d in library.decks] == ["test-deck"]
+    deep = next(f for f in library.files if f.name == "deep.yaml")
+    # libyaml stops at its own depth limit first; the pure-Python parser at ours.
+    assert len(deep.problems) == 1 and "nest" in deep.problems[0].message
+
+
+def test_validate_command_reports_a_deeply_nested_file_without_a_traceback(runner, tmp_path: Path):
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("questions:\n" + "".join("  " * n + "- \n" for n in range(1, 600)), encoding="utf-8")
+    result = runner.invoke(args=["validate", str(deep)])
+    assert result.exit_code == 1
+    assert f"{deep}:21: not valid YAML: nested more than 20 levels deep" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_parser_failure_of_any_kind_is_a_problem_of_that_file(monkeypatch):
+    from quiz.decks import loading
+
+    def explode(text):
+        raise MemoryError
+
+    monkeypatch.setattr(loading, "compose", explode)
+    deck, problems = parse_deck("title: x\n", "big.yaml")
+    assert deck is None
+    assert [str(p) for p in problems] == [
+        "big.yaml:1: cannot read the file: it is too deeply nested or too large (MemoryError)"
+    ]
 
 
 def test_file_that_is_not_utf8_is_reported(tmp_path):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from quiz.decks.formats import reader
+from quiz.decks.formats import FORMATS
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_96ffa6998962fb84.txt"
 ARTICLE = """My listicle
@@ -26,7 +26,7 @@ Water is wet.
 
 
 def read(text: str, path: str = "article.txt"):
-    return reader("article")(text, path)
+    return FORMATS["article"].read(text, path)
 
 
 def test_article_entries_become_drafts_with_title_context_credit_and_first_sentence():

@@ -177,7 +177,8 @@ def test_read_result_passes_the_deck_validator():
             [
                 "unknown_column.csv:1: unknown column 'notes' (the columns are: id, title, claim, context, "
                 "image_credit, answer, explanation, red_flags, difficulty, source_title, source_url, "
-                "source_title_2, source_url_2, ...)",
+                "source_title_2, source_url_2, ..., checked, red_flag, red_flag_quote, red_flag_note, "
+                "red_flag_2, ..., checks_out_note, checks_out_quote, checks_out_note_2, ...)",
             ],
         ),
         ("duplicate_column.csv", ["duplicate_column.csv:1: column 'claim' appears twice (columns 2 and 5)"]),

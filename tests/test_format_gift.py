@@ -317,9 +317,21 @@ def test_read_malformed_file_reports_each_problem_at_its_line(name, expected):
         (
             '// quiz: {"colour": "red"}',
             "the '// quiz:' comment: unknown field 'colour' (allowed: title, context, "
-            "image_credit, red_flags, sources, difficulty)",
+            "image_credit, red_flags, checks_out, sources, difficulty, checked)",
         ),
-        ('// quiz: {"red_flags": "ai-image"}', "the '// quiz:' comment: red_flags must be a list of text"),
+        (
+            '// quiz: {"red_flags": "ai-image"}',
+            "the '// quiz:' comment: red_flags must be a list of names or "
+            '{"flag": ..., "quote": ..., "note": ...}',
+        ),
+        (
+            '// quiz: {"checks_out": [{"note": 3}]}',
+            'the \'// quiz:\' comment: checks_out must be a list of {"quote": ..., "note": ...}',
+        ),
+        (
+            '// quiz: {"red_flags": ' + "[" * 5000 + "]" * 5000 + "}",
+            "the '// quiz:' comment: nested too deeply",
+        ),
         (
             '// quiz: {"sources": ["https://example.org/"]}',
             'the \'// quiz:\' comment: sources must be a list of {"title": ..., "url": ...}',
@@ -356,9 +368,10 @@ def test_write_title_comment_and_field_line_precede_each_question():
     assert lines[at - 2] == "// Claim with a line break"
     assert json.loads(lines[at - 1].removeprefix("// quiz: ")) == {
         "title": "Claim with a line break",
-        "red_flags": ["outdated"],
+        "red_flags": ["outdated", {"flag": "fabricated", "quote": "spans two"}],
         "sources": [{"title": "example.net", "url": "https://example.net/end"}],
         "difficulty": "medium",
+        "checked": "2025-01-02",
     }
 
 

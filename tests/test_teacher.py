@@ -261,8 +261,23 @@ def test_upload_of_a_csv_is_converted_and_saved(client, auth, deck_dir):
         ),
         (b"title: caf\xe9\n", "latin.yaml", "latin.yaml:1: not UTF-8 text"),
         ("whatever", "notes.docx", "choose the format"),
+        ("title: " + "[" * 500 + "]" * 500 + "\n", "nested.yaml", "nested.yaml:1: not valid YAML: nested more"),
+        (
+            '// quiz: {"red_flags": ' + "[" * 100_000 + "]" * 100_000 + "}\n::Q:: A claim. {T}\n",
+            "nested.gift",
+            "nested.gift:1: the '// quiz:' comment: nested too deeply",
+        ),
     ],
-    ids=["broken-yaml", "python-tag", "alias-bomb", "javascript-url", "not-utf8", "unknown-type"],
+    ids=[
+        "broken-yaml",
+        "python-tag",
+        "alias-bomb",
+        "javascript-url",
+        "not-utf8",
+        "unknown-type",
+        "nested-yaml",
+        "nested-gift-json",
+    ],
 )
 def test_upload_of_a_bad_file_is_refused_with_a_message_and_writes_nothing(
     client, auth, deck_dir, content, filename, message
@@ -274,6 +289,47 @@ def test_upload_of_a_bad_file_is_refused_with_a_message_and_writes_nothing(
     assert "Not saved" in page.text
     assert message in page.text.replace("&#39;", "'")
     assert sorted(p.name for p in deck_dir.iterdir()) == before
+
+
+def test_upload_of_a_csv_reports_problems_at_the_lines_of_the_csv(client, auth, deck_dir):
+    auth.login()
+    csv_text = (
+        "id,claim,answer,explanation,source_title,source_url\n"
+        "a,Claim A,plausible,Because.,Src,https://example.org/a\n"
+        'b,"Claim B\non two lines",maybe,Not so.,Src,https://example.org/b\n'
+        "c,Claim C,dubious,,Src,ftp://example.org/c\n"
+    )
+    page = upload(client, csv_text, "quiz.csv")
+    assert page.status_code == 400
+    text = page.text.replace("&#39;", "'")
+    assert "quiz.csv:3: question 'b': answer must be plausible or dubious, not 'maybe'" in text
+    assert "quiz.csv:5: question 'c': explanation is empty" in text
+    assert "quiz.csv:5: question 'c': source 1: url must be a web address" in text
+
+
+def test_upload_of_gift_reports_problems_at_the_lines_of_the_gift_file(client, auth, deck_dir):
+    auth.login()
+    gift_text = (
+        "::One:: A fine claim. {T####Because. https://example.org/one}\n\n"
+        '// quiz: {"difficulty": "extreme"}\n'
+        "::Two:: Another claim. {F####Not so. https://example.org/two}\n"
+    )
+    page = upload(client, gift_text, "quiz.gift")
+    assert page.status_code == 400
+    text = page.text.replace("&#39;", "'")
+    assert "quiz.gift:3: question 'two': difficulty must be easy, medium or hard, not 'extreme'" in text
+
+
+def test_upload_that_would_make_a_deck_file_over_the_limit_is_refused(client, auth, deck_dir):
+    auth.login()
+    # A short GIFT question takes three times its size as a deck file: under 1 MB in, over 1 MB out.
+    questions = [f"::Q{n}:: Claim {n}. {{T####Fine. https://example.org/{n}}}" for n in range(15_000)]
+    data = "\n\n".join(questions).encode()
+    assert len(data) < 1_000_000
+    page = upload(client, data, "big.gift")
+    assert page.status_code == 400
+    assert "over the limit of 1,000,000: split it into smaller files" in page.text
+    assert sorted(p.name for p in deck_dir.iterdir()) == ["test-deck.yaml"]
 
 
 def test_upload_with_a_path_traversal_name_stays_in_the_deck_folder(client, auth, deck_dir, tmp_path):

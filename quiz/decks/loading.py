@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .model import ANSWERS, DIFFICULTIES, RED_FLAGS, Deck, Question, Source
+from .model import ANSWERS, DIFFICULTIES, RED_FLAGS, Check, Deck, Question, RedFlag, Source, quote_in
+
+log = logging.getLogger(__name__)
 
 SCHEMA = 1
 MAX_FILE_BYTES = 1_000_000
@@ -24,10 +29,28 @@ QUESTION_FIELDS = (
     "answer",
     "explanation",
     "red_flags",
+    "checks_out",
     "sources",
     "difficulty",
+    "checked",
 )
-LIMITS = {"claim": 600, "explanation": 2000, "context": 5000, "title": 200, "image_credit": 200}
+LIMITS = {
+    "claim": 600,
+    "explanation": 2000,
+    "context": 5000,
+    "title": 200,
+    "image_credit": 200,
+    "quote": 200,
+    "note": 400,
+}
+#: A deck is five levels deep (deck, questions, question, sources, source); deeper is an attack.
+MAX_NESTING = 20
+#: Picture credits that name an image generator: the bundled decks flag them `ai-image`.
+IMAGE_GENERATORS = re.compile(
+    r"midjourney|dall[-·\s]?e|stable\s*diffusion|firefly|imagen|leonardo\.ai|ai[- ]generated", re.IGNORECASE
+)
+#: The most the share of dubious claims among a bundled deck's hard and easy questions may differ.
+DIFFICULTY_SKEW = 0.25
 
 
 @dataclass(frozen=True, order=True)
@@ -42,16 +65,12 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
-class _DeckLoader(yaml.SafeLoader):
-    """The safe loader, refusing aliases: a deck never needs them and they allow 'billion laughs'."""
-
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
-        if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in deck files", mark
-            )
-        return super().compose_node(parent, index)
+#: libyaml's parser where PyYAML was built with it (several times faster), else the pure-Python one.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_COLLECTIONS = {
+    yaml.SequenceStartEvent: (yaml.SequenceNode, yaml.SequenceEndEvent),
+    yaml.MappingStartEvent: (yaml.MappingNode, yaml.MappingEndEvent),
+}
 
 
 def slugify(text: str) -> str:
@@ -59,7 +78,27 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def load_deck_file(path: str | Path, *, shown_as: str | None = None) -> tuple[Deck | None, list[Problem]]:
+def unique_id(base: str, taken: set[str]) -> str:
+    """`base`, or `base-2`, `base-3`... whichever is not taken yet; the result is taken too."""
+    qid, suffix = base, 2
+    while qid in taken:
+        qid, suffix = f"{base}-{suffix}", suffix + 1
+    taken.add(qid)
+    return qid
+
+
+def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """A file's bytes as text (UTF-8, with or without a byte-order mark), or the line where it is not."""
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [Problem(path, line, "not UTF-8 text (save the file as UTF-8)")]
+
+
+def load_deck_file(
+    path: str | Path, *, shown_as: str | None = None, strict: bool = False
+) -> tuple[Deck | None, list[Problem]]:
     """Read and validate one deck file; the deck is None whenever there is a problem."""
     path = Path(path)
     name = shown_as or str(path)
@@ -70,40 +109,175 @@ def load_deck_file(path: str | Path, *, shown_as: str | None = None) -> tuple[De
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(name, 1, f"cannot read the file: {exc.strerror or exc}")]
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(name, line, "not UTF-8 text (save the file as UTF-8)")]
-    return parse_deck(text, name, default_id=slugify(path.stem))
+    text, problems = decode(raw, name)
+    if text is None:
+        return None, problems
+    return parse_deck(text, name, default_id=slugify(path.stem), strict=strict)
 
 
-def parse_deck(text: str, path: str, *, default_id: str = "deck") -> tuple[Deck | None, list[Problem]]:
+def parse_deck(
+    text: str, path: str, *, default_id: str = "deck", strict: bool = False
+) -> tuple[Deck | None, list[Problem]]:
     """Parse deck YAML text; return the deck (or None) and every problem found."""
+    return _guarded(path, lambda: _parse(text, path, default_id, strict))
+
+
+def validate_mapping(
+    mapping: dict[str, Any], path: str, *, default_id: str = "deck", line: int = 1
+) -> tuple[Deck | None, list[Problem]]:
+    """Validate a deck read from another format (CSV, GIFT); `Located` mappings in it give each
+    problem the line of that file it came from."""
+    return _guarded(path, lambda: _Validator(path).deck(to_node(mapping, line), default_id))
+
+
+def _guarded(
+    path: str, work: Callable[[], tuple[Deck | None, list[Problem]]]
+) -> tuple[Deck | None, list[Problem]]:
+    """Whatever a hostile file does to the parser becomes a problem of that file, never a crash."""
     try:
-        loader = _DeckLoader(text)  # PyYAML checks every character here
+        return work()
+    except (RecursionError, MemoryError) as exc:
+        return None, [
+            Problem(
+                path, 1, f"cannot read the file: it is too deeply nested or too large ({type(exc).__name__})"
+            )
+        ]
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the others
+        log.exception("unexpected error while reading the deck file %s", path)
+        return None, [Problem(path, 1, f"cannot read the file: {type(exc).__name__}: {exc}")]
+
+
+def _parse(text: str, path: str, default_id: str, strict: bool) -> tuple[Deck | None, list[Problem]]:
+    try:
+        root = compose(text)
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
         return None, [Problem(path, line, f"not valid YAML: character #x{exc.character:04x} is not allowed")]
-    try:
-        root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "not valid YAML"
         return None, [Problem(path, mark.line + 1 if mark else 1, f"not valid YAML: {what}")]
     except yaml.YAMLError as exc:
         return None, [Problem(path, 1, f"not valid YAML: {exc}")]
+    return _Validator(path, strict=strict).deck(root, default_id)
+
+
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of a one-document YAML text, built without recursion from the parser's
+    events: aliases are refused (a deck never needs them, and they allow 'billion laughs'), and
+    so is nesting deeper than MAX_NESTING, whatever the file."""
+    loader = _Loader(text)
+    try:
+        loader.get_event()  # the stream's start
+        if loader.check_event(yaml.StreamEndEvent):
+            return None
+        loader.get_event()  # the document's start
+        root: yaml.Node | None = None
+        open_nodes: list[yaml.Node] = []
+        keys: list[yaml.Node | None] = []  # per open mapping, a key waiting for its value
+        while root is None or open_nodes:
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                raise yaml.composer.ComposerError(
+                    None, None, "aliases (*name) are not allowed in deck files", event.start_mark
+                )
+            if isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+                open_nodes.pop().end_mark = event.end_mark
+                keys.pop()
+                continue
+            if isinstance(event, yaml.ScalarEvent):
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+                node: yaml.Node = yaml.ScalarNode(
+                    tag, event.value, event.start_mark, event.end_mark, style=event.style
+                )
+            else:
+                kind, _ = _COLLECTIONS[type(event)]
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = loader.resolve(kind, None, event.implicit)
+                node = kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
+            if not open_nodes:
+                root = node
+            elif isinstance(open_nodes[-1], yaml.SequenceNode):
+                open_nodes[-1].value.append(node)
+            elif keys[-1] is None:
+                keys[-1] = node
+            else:
+                open_nodes[-1].value.append((keys[-1], node))
+                keys[-1] = None
+            if isinstance(node, yaml.CollectionNode):
+                if len(open_nodes) >= MAX_NESTING:
+                    raise yaml.composer.ComposerError(
+                        None, None, f"nested more than {MAX_NESTING} levels deep", event.start_mark
+                    )
+                open_nodes.append(node)
+                keys.append(None)
+        loader.get_event()  # the document's end
+        if not loader.check_event(yaml.StreamEndEvent):
+            event = loader.get_event()
+            raise yaml.composer.ComposerError(
+                "expected a single document in the stream",
+                None,
+                "but found another document",
+                event.start_mark,
+            )
+        return root
     finally:
         loader.dispose()
-    return _Validator(path, loader).deck(root, default_id)
+
+
+class Located(dict):  # type: ignore[type-arg]
+    """A mapping read from another format (a CSV row, a GIFT question), with the line of that
+    file it came from, and the lines of fields that came from elsewhere (a `// quiz:` comment)."""
+
+    def __init__(self, fields: dict[str, Any], *, line: int, lines: dict[str, int] | None = None) -> None:
+        super().__init__(fields)
+        self.line = line
+        self.lines = lines or {}
+
+
+_TAG = "tag:yaml.org,2002:"
+
+
+def to_node(value: Any, line: int) -> yaml.Node:
+    """Plain data as the YAML node tree a deck file would give, each node marked with its line."""
+    if isinstance(value, Located):
+        line = value.line
+    mark = yaml.Mark("", 0, line - 1, 0, None, None)
+    if isinstance(value, dict):
+        lines = value.lines if isinstance(value, Located) else {}
+        pairs = [
+            (to_node(key, lines.get(key, line)), to_node(item, lines.get(key, line)))
+            for key, item in value.items()
+        ]
+        return yaml.MappingNode(_TAG + "map", pairs, mark, mark)
+    if isinstance(value, list | tuple):
+        return yaml.SequenceNode(_TAG + "seq", [to_node(item, line) for item in value], mark, mark)
+    if value is None:
+        return yaml.ScalarNode(_TAG + "null", "", mark, mark)
+    if isinstance(value, bool):
+        return yaml.ScalarNode(_TAG + "bool", "true" if value else "false", mark, mark)
+    if isinstance(value, int | float):
+        return yaml.ScalarNode(_TAG + type(value).__name__, repr(value), mark, mark)
+    if isinstance(value, date):
+        return yaml.ScalarNode(_TAG + "timestamp", value.isoformat(), mark, mark)
+    return yaml.ScalarNode(_TAG + "str", str(value), mark, mark, style='"')
 
 
 class _Validator:
-    """Walks the YAML node tree, so every problem can name the line of its node."""
+    """Walks the YAML node tree, so every problem can name the line of its node.
 
-    def __init__(self, path: str, loader: yaml.SafeLoader) -> None:
+    `strict` adds the rules of the bundled decks: two sources from different outlets, a checked
+    date, a note on every red flag, a quoted clue on every dubious claim and a check on every
+    plausible one, one rule for `ai-image`, and difficulty that does not give the answer away.
+    """
+
+    def __init__(self, path: str, *, strict: bool = False) -> None:
         self.path = path
-        self.loader = loader
+        self.strict = strict
+        self.constructor = yaml.constructor.SafeConstructor()
         self.problems: list[Problem] = []
 
     def problem(self, node: yaml.Node, message: str) -> None:
@@ -140,8 +314,10 @@ class _Validator:
                 stack.extend(node.value)
 
     def value(self, node: yaml.Node) -> Any:
+        if node.tag == _STR:  # most values: nothing to construct
+            return node.value
         try:
-            return self.loader.construct_object(node, deep=True)
+            return self.constructor.construct_object(node, deep=True)
         except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:
             if node.tag in _PLAIN_TAGS:  # other tags were reported by check_tags
                 self.problem(node, f"cannot read the value '{getattr(node, 'value', '')}': {exc}")
@@ -158,14 +334,14 @@ class _Validator:
     ) -> str:
         """A text field: missing, null and blank count as empty; lists and mappings are problems."""
         node = fields.get(key)
-        if node is None or (isinstance(node, yaml.ScalarNode) and self.value(node) is None):
+        value = self.value(node) if isinstance(node, yaml.ScalarNode) else _INVALID
+        if node is None or value is None:
             if required and parent is not None:
                 self.problem(node or parent, f"{what}: {key} is missing")
             return ""
         if not isinstance(node, yaml.ScalarNode):
             self.problem(node, f"{what}: {key} must be text")
             return ""
-        value = self.value(node)
         if value is _INVALID:
             return ""
         text = (value if isinstance(value, str) else node.value).strip()
@@ -224,6 +400,8 @@ class _Validator:
             question = self.question(item, index, seen)
             if question is not None:
                 result.append(question)
+        if self.strict:
+            self.balance(node, result)
         return result
 
     def question(self, node: yaml.Node, index: int, seen: dict[str, int]) -> Question | None:
@@ -246,18 +424,24 @@ class _Validator:
             self.problem(
                 fields["difficulty"], f"{what}: difficulty must be easy, medium or hard, not '{difficulty}'"
             )
-        return Question(
+        published = (claim, self.text(fields, "context", what), self.text(fields, "image_credit", what))
+        question = Question(
             id=qid,
             claim=claim,
             answer=answer,
             explanation=explanation,
             sources=tuple(self.sources(fields, what, node)),
-            red_flags=tuple(self.red_flags(fields, what)),
+            red_flags=tuple(self.red_flags(fields, what, published)),
             title=self.text(fields, "title", what),
-            context=self.text(fields, "context", what),
-            image_credit=self.text(fields, "image_credit", what),
+            context=published[1],
+            image_credit=published[2],
             difficulty=difficulty,
+            checks_out=tuple(self.checks(fields, what, published)),
+            checked=self.checked(fields, what),
         )
+        if self.strict:
+            self.bundled(question, fields, what, node)
+        return question
 
     def answer(self, fields: dict[str, yaml.Node], what: str, parent: yaml.Node) -> str:
         node = fields.get("answer")
@@ -268,27 +452,74 @@ class _Validator:
             self.problem(node, f"{what}: answer must be plausible or dubious, not '{raw}'")
         return raw.lower()
 
-    def red_flags(self, fields: dict[str, yaml.Node], what: str) -> list[str]:
+    def quote(self, fields: dict[str, yaml.Node], what: str, published: tuple[str, ...]) -> str:
+        """A clue's quote, which must be words of the claim, its context or its picture credit."""
+        quote = self.text(fields, "quote", what)
+        if quote and not quote_in(quote, published):
+            self.problem(fields["quote"], f"{what}: quote '{quote}' is not in the question's text")
+        return quote
+
+    def red_flags(self, fields: dict[str, yaml.Node], what: str, published: tuple[str, ...]) -> list[RedFlag]:
         node = fields.get("red_flags")
         if node is None:
             return []
         if not isinstance(node, yaml.SequenceNode):
             self.problem(node, f"{what}: red_flags must be a list, e.g. [ai-image, fabricated]")
             return []
-        flags = []
+        flags: list[RedFlag] = []
         for item in node.value:
-            flag = self.value(item) if isinstance(item, yaml.ScalarNode) else None
-            if not isinstance(flag, str) or flag not in RED_FLAGS:
+            if isinstance(item, yaml.MappingNode):
+                detail = self.mapping(item, f"{what}: red flag", ("flag", "quote", "note")) or {}
+                name_node = detail.get("flag", item)
+                name = self.text(detail, "flag", f"{what}: red flag", required=True, parent=item)
+                flag = RedFlag(name, self.quote(detail, what, published), self.text(detail, "note", what))
+                if not name:
+                    continue
+            else:
+                name_node = item
+                name = self.value(item) if isinstance(item, yaml.ScalarNode) else None
+                flag = RedFlag(name) if isinstance(name, str) else RedFlag("")
+            if flag.flag not in RED_FLAGS:
                 self.problem(
-                    item,
-                    f"{what}: unknown red flag '{getattr(item, 'value', item)}' "
+                    name_node,
+                    f"{what}: unknown red flag '{getattr(name_node, 'value', name_node)}' "
                     f"(one of: {', '.join(RED_FLAGS)})",
                 )
-            elif flag in flags:
-                self.problem(item, f"{what}: red flag '{flag}' is listed twice")
+            elif flag.flag in (f.flag for f in flags):
+                self.problem(name_node, f"{what}: red flag '{flag.flag}' is listed twice")
             else:
                 flags.append(flag)
         return flags
+
+    def checks(self, fields: dict[str, yaml.Node], what: str, published: tuple[str, ...]) -> list[Check]:
+        node = fields.get("checks_out")
+        if node is None:
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, f"{what}: checks_out must be a list of notes (note, and an optional quote)")
+            return []
+        checks = []
+        for item in node.value:
+            detail = self.mapping(item, f"{what}: checks_out", ("note", "quote"))
+            if detail is None:
+                continue
+            note = self.text(detail, "note", f"{what}: checks_out", required=True, parent=item)
+            checks.append(Check(note, self.quote(detail, what, published)))
+        return checks
+
+    def checked(self, fields: dict[str, yaml.Node], what: str) -> date | None:
+        node = fields.get("checked")
+        if node is None:
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            # Read from the text as written: YAML's own dates, and CSV's and GIFT's text, alike.
+            try:
+                return date.fromisoformat(node.value.strip())
+            except ValueError:
+                pass
+        shown = getattr(node, "value", "")
+        self.problem(node, f"{what}: checked must be a date written YYYY-MM-DD, not '{shown}'")
+        return None
 
     def sources(self, fields: dict[str, yaml.Node], what: str, parent: yaml.Node) -> list[Source]:
         node = fields.get("sources")
@@ -314,6 +545,55 @@ class _Validator:
             result.append(Source(title=title, url=url))
         return result
 
+    def bundled(self, question: Question, fields: dict[str, yaml.Node], what: str, node: yaml.Node) -> None:
+        """The rules a bundled deck keeps on every question (see questions/README.md)."""
+        if len({source.domain for source in question.sources}) < 2:
+            self.problem(
+                fields.get("sources", node), f"{what}: needs sources from at least two different outlets"
+            )
+        if question.checked is None:
+            self.problem(node, f"{what}: checked is missing (the date its verdict was checked, YYYY-MM-DD)")
+        if not question.difficulty:
+            self.problem(node, f"{what}: difficulty is missing (easy, medium or hard)")
+        flags_node = fields.get("red_flags", node)
+        for flag in question.red_flags:
+            if not flag.note:
+                self.problem(
+                    flags_node, f"{what}: red flag '{flag.flag}' needs a note saying what it means here"
+                )
+        if question.answer == "dubious" and not any(flag.quote for flag in question.red_flags):
+            self.problem(flags_node, f"{what}: a dubious claim needs a red flag with a quote")
+        if question.answer == "plausible":
+            if not question.checks_out:
+                self.problem(node, f"{what}: a plausible claim needs a checks_out note")
+            if "sweeping-generalisation" in question.flag_names:
+                self.problem(flags_node, f"{what}: a plausible claim cannot be a sweeping generalisation")
+        generated = bool(IMAGE_GENERATORS.search(question.image_credit))
+        if generated != ("ai-image" in question.flag_names):
+            rule = "needs the ai-image red flag" if generated else "has no AI picture credit: drop ai-image"
+            self.problem(flags_node, f"{what}: {rule}")
+
+    def balance(self, node: yaml.Node, questions: list[Question]) -> None:
+        """Deck-wide rules of a bundled deck: 40-60% plausible, and difficulty that tells nothing."""
+        if not questions:
+            return
+        plausible = sum(q.answer == "plausible" for q in questions) / len(questions)
+        if not 0.4 <= plausible <= 0.6:
+            self.problem(
+                node, f"deck: {plausible:.0%} of the questions are plausible; keep it between 40% and 60%"
+            )
+        shares = {}
+        for level in ("easy", "hard"):
+            graded = [q for q in questions if q.difficulty == level]
+            if graded:
+                shares[level] = sum(q.answer == "dubious" for q in graded) / len(graded)
+        if len(shares) == 2 and abs(shares["easy"] - shares["hard"]) > DIFFICULTY_SKEW:
+            self.problem(
+                node,
+                f"deck: difficulty gives the answer away: {shares['hard']:.0%} of the hard questions are "
+                f"dubious but {shares['easy']:.0%} of the easy ones (keep them within {DIFFICULTY_SKEW:.0%})",
+            )
+
 
 def _question_label(node: yaml.Node, index: int) -> str:
     """How messages name a question: by its id when it has a plain one, else by its position."""
@@ -331,6 +611,5 @@ def _is_web_url(url: str) -> bool:
 
 
 _INVALID = object()
-_PLAIN_TAGS = {
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
-}
+_STR = _TAG + "str"
+_PLAIN_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}

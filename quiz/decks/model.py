@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 
 ANSWERS = ("plausible", "dubious")
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -51,6 +53,43 @@ class Source:
 
 
 @dataclass(frozen=True)
+class RedFlag:
+    """A red flag on one question: its name from the vocabulary, the words that show it, and what
+    it means for this claim."""
+
+    flag: str
+    quote: str = ""
+    note: str = ""
+
+    @property
+    def name(self) -> str:
+        return RED_FLAG_NAMES[self.flag]
+
+    @property
+    def meaning(self) -> str:
+        """The flag's general meaning, for when the deck gives no note of its own."""
+        return RED_FLAGS[self.flag]
+
+    def as_written(self) -> str | dict[str, str]:
+        """The flag as a deck file writes it: its bare name, or a mapping with its quote and note."""
+        if not (self.quote or self.note):
+            return self.flag
+        return {k: v for k, v in (("flag", self.flag), ("quote", self.quote), ("note", self.note)) if v}
+
+
+@dataclass(frozen=True)
+class Check:
+    """Something a reader can verify about a claim, and where; maybe with the words it concerns."""
+
+    note: str
+    quote: str = ""
+
+    def as_written(self) -> dict[str, str]:
+        """The check as a deck file writes it."""
+        return {k: v for k, v in (("quote", self.quote), ("note", self.note)) if v}
+
+
+@dataclass(frozen=True)
 class Question:
     """One entry of a deck: a claim the player judges plausible or dubious."""
 
@@ -59,15 +98,75 @@ class Question:
     answer: str
     explanation: str
     sources: tuple[Source, ...]
-    red_flags: tuple[str, ...] = ()
+    red_flags: tuple[RedFlag, ...] = ()
     title: str = ""
     context: str = ""
     image_credit: str = ""
     difficulty: str = ""
+    checks_out: tuple[Check, ...] = ()
+    checked: date | None = None
 
     def is_correct(self, choice: str) -> bool:
         """Whether `choice` ('plausible' or 'dubious') matches the verdict."""
         return choice == self.answer
+
+    @property
+    def flag_names(self) -> tuple[str, ...]:
+        return tuple(flag.flag for flag in self.red_flags)
+
+    @property
+    def quotes(self) -> tuple[str, ...]:
+        """Every quoted clue of the question: its red flags' and its checks'."""
+        return tuple(item.quote for item in (*self.red_flags, *self.checks_out) if item.quote)
+
+    @property
+    def published_text(self) -> tuple[str, ...]:
+        """The texts a quote may come from, as the player saw them."""
+        return (self.claim, self.context, self.image_credit)
+
+
+def quote_pattern(quote: str) -> re.Pattern[str]:
+    """A quote as a pattern that ignores case, runs of whitespace and curly or straight quotes."""
+    parts = []
+    for char in quote.strip():
+        if char.isspace():
+            if parts and parts[-1] != r"\s+":
+                parts.append(r"\s+")
+        elif char in "'‘’":
+            parts.append("['‘’]")
+        elif char in '"“”':
+            parts.append('["“”]')
+        else:
+            parts.append(re.escape(char))
+    return re.compile("".join(parts), re.IGNORECASE)
+
+
+def quote_in(quote: str, texts: tuple[str, ...]) -> bool:
+    """Whether the quote occurs in one of the texts."""
+    pattern = quote_pattern(quote)
+    return any(pattern.search(text) for text in texts)
+
+
+def highlight(text: str, quotes: tuple[str, ...]) -> list[tuple[str, bool]]:
+    """The text cut into (part, is_quoted) pieces, each quote's first occurrence marked."""
+    spans: list[tuple[int, int]] = []
+    for quote in quotes:
+        match = quote_pattern(quote).search(text)
+        if match and match.end() > match.start():
+            spans.append(match.span())
+    pieces: list[tuple[str, bool]] = []
+    position = 0
+    for start, end in sorted(spans):
+        start = max(start, position)  # overlapping quotes merge into one mark
+        if end <= start:
+            continue
+        if start > position:
+            pieces.append((text[position:start], False))
+        pieces.append((text[start:end], True))
+        position = end
+    if position < len(text):
+        pieces.append((text[position:], False))
+    return pieces
 
 
 @dataclass(frozen=True)

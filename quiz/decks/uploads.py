@@ -1,4 +1,4 @@
-"""Uploaded question files: converted, validated, and saved under a safe name only when valid."""
+"""Uploaded question files: read in their own format, validated, and saved under a safe name."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .formats import dump_deck, reader
-from .loading import MAX_FILE_BYTES, Problem, parse_deck, slugify
+from .formats import FORMATS, UPLOAD_FORMATS, deck_mapping, dump_deck, format_of, read_file
+from .loading import MAX_FILE_BYTES, slugify
 from .model import Deck
-
-SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".gift": "gift", ".txt": "gift"}
 
 
 @dataclass
@@ -31,43 +29,33 @@ def shown_name(filename: str) -> str:
 
 
 def convert_upload(data: bytes, filename: str, kind: str = "auto") -> Upload:
-    """Read an uploaded YAML, CSV or GIFT file into a validated deck, never raising."""
+    """Read an uploaded YAML, CSV or GIFT file into a validated deck, never raising: problems
+    name the lines of the uploaded file itself."""
     name = shown_name(filename)
     upload = Upload(name)
     if len(data) > MAX_FILE_BYTES:
         upload.problems.append(f"{name}: the file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}")
         return upload
     if kind == "auto":
-        kind = SUFFIXES.get(Path(name).suffix.lower(), "")
-        if not kind:
-            upload.problems.append(
-                f"{name}: choose the format: the name does not end in .yaml, .csv or .gift"
-            )
+        kind = format_of(name) or ""
+        if kind not in UPLOAD_FORMATS:
+            suffixes = ", ".join(s for k in UPLOAD_FORMATS for s in FORMATS[k].suffixes)
+            upload.problems.append(f"{name}: choose the format: the name does not end in {suffixes}")
             return upload
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        upload.problems.append(f"{name}:{line}: not UTF-8 text (save the file as UTF-8)")
+    result = read_file(data, name, kind, deck_id=slugify(Path(name).stem) or "deck")
+    upload.problems = [str(problem) for problem in result.problems]
+    if result.deck is None:
         return upload
-    default_id = slugify(Path(name).stem) or "deck"
-    if kind == "yaml":
-        deck, problems = parse_deck(text, name, default_id=default_id)
-        upload.problems = [str(p) for p in problems]
-        if deck is not None:
-            upload.deck, upload.yaml_text = deck, text
+    # A deck file is what is saved: the YAML as written, or the converted deck's.
+    yaml_text = data.decode("utf-8-sig") if kind == "yaml" else dump_deck(deck_mapping(result.deck))
+    size = len(yaml_text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        upload.problems.append(
+            f"{name}: as a deck file it takes {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}: "
+            "split it into smaller files"
+        )
         return upload
-    mapping, problems = reader(kind)(text, name)
-    if problems:
-        upload.problems = [str(p) for p in problems]
-        return upload
-    mapping["id"] = default_id
-    yaml_text = dump_deck(mapping)
-    deck, problems = parse_deck(yaml_text, name, default_id=default_id)
-    # Line numbers of the generated YAML mean nothing to the teacher: the messages name the question.
-    upload.problems = [f"{name}: {p.message}" for p in problems]
-    if deck is not None:
-        upload.deck, upload.yaml_text = deck, yaml_text
+    upload.deck, upload.yaml_text = result.deck, yaml_text
     return upload
 
 
@@ -83,15 +71,20 @@ def save_deck(folder: str | Path, deck: Deck, yaml_text: str, *, replace: bool =
         raise SaveRefused(f"'{deck.id}' is not a safe file name")
     if target.exists() and not replace:
         raise SaveRefused(f"a deck file called {target.name} already exists: tick 'Replace' to overwrite it")
-    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=".tmp")
+    write_atomically(target, yaml_text)
+    return target
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Write a file so that readers see the old version or the new one, never half of one."""
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(yaml_text)
+            file.write(text)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return target
 
 
-__all__ = ["Problem", "SaveRefused", "Upload", "convert_upload", "save_deck"]
+__all__ = ["SaveRefused", "Upload", "convert_upload", "save_deck", "write_atomically"]

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from werkzeug.wrappers import Response
 
 from .. import sessions
-from ..decks import RED_FLAG_NAMES, RED_FLAGS, Question
+from ..decks import Question
 from ..deckstore import library
 from ..extensions import db
 from ..models import Answer, PlaySession
@@ -97,7 +97,7 @@ def reveal_context(play: PlaySession, given: Answer) -> dict[str, Any]:
         "play": play,
         "question": item,
         "answer": given,
-        "flags": [(RED_FLAG_NAMES[f], RED_FLAGS[f]) for f in item.red_flags],
+        "flags": [(flag.name, flag.note or flag.meaning) for flag in item.red_flags],
         "number": order.index(given.question_id) + 1,
         "total": len(order),
         "is_last": play.is_over,  # the last answer closes the round

@@ -1,35 +1,80 @@
 """Other formats teachers already have: plain-text articles, CSV spreadsheets, Moodle GIFT.
 
 Each format module offers `read(text, path) -> (mapping, problems)`, giving a deck mapping in
-the YAML file's shape (validated afterwards like any deck file), and, where it makes sense,
-`write(deck) -> str`.
+the YAML file's shape whose questions are `Located` (so validation names the line of the file
+they came from), and, where it makes sense, `write(deck) -> str`. `FORMATS` is the one table
+of formats, their names and their file suffixes.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ..loading import Problem
+from ..loading import Located, Problem, decode, parse_deck, validate_mapping
 from ..model import Deck
+from . import article, csv_format, gift
 
-#: Format name -> module in this package.
-MODULES = {"article": "article", "csv": "csv_format", "gift": "gift"}
-IMPORT_FORMATS = tuple(MODULES)
-EXPORT_FORMATS = ("csv", "gift")
-
-
-def reader(kind: str) -> Callable[[str, str], tuple[dict[str, Any], list[Problem]]]:
-    """The `read(text, path)` function of a format."""
-    return importlib.import_module(f".{MODULES[kind]}", __name__).read
+Reader = Callable[[str, str], tuple[dict[str, Any], list[Problem]]]
+Writer = Callable[[Deck], str]
 
 
-def writer(kind: str) -> Callable[[Deck], str]:
-    """The `write(deck)` function of a format that can be exported."""
-    return importlib.import_module(f".{MODULES[kind]}", __name__).write
+@dataclass(frozen=True)
+class Format:
+    """A kind of question file: what teachers call it, its file suffixes, how to read and write it."""
+
+    label: str
+    suffixes: tuple[str, ...]
+    read: Reader | None = None  # None: the deck file itself, parsed as YAML
+    write: Writer | None = None
+
+
+FORMATS: dict[str, Format] = {
+    "yaml": Format("Deck file (YAML)", (".yaml", ".yml")),
+    "csv": Format("Spreadsheet (CSV)", (".csv",), csv_format.read, csv_format.write),
+    # Moodle saves GIFT exports as .txt.
+    "gift": Format("Moodle GIFT", (".gift", ".txt"), gift.read, gift.write),
+    # Drafts only (answers and sources are left for the teacher): imported, never uploaded.
+    "article": Format("Plain-text article (draft questions)", (), article.read),
+}
+IMPORT_FORMATS = tuple(name for name, kind in FORMATS.items() if kind.read is not None)
+EXPORT_FORMATS = tuple(name for name, kind in FORMATS.items() if kind.write is not None)
+UPLOAD_FORMATS = ("yaml", "csv", "gift")
+
+
+def format_of(filename: str) -> str | None:
+    """The format a file's suffix names, or None."""
+    suffix = Path(filename).suffix.lower()
+    return next((name for name, kind in FORMATS.items() if suffix in kind.suffixes), None)
+
+
+@dataclass
+class Conversion:
+    """A question file read in its own format: the deck when it is valid, every problem otherwise."""
+
+    deck: Deck | None
+    mapping: dict[str, Any]
+    problems: list[Problem]
+
+
+def read_file(data: bytes, path: str, kind: str, *, deck_id: str) -> Conversion:
+    """Read and validate a YAML, CSV or GIFT file, each problem at a line of that file."""
+    text, problems = decode(data, path)
+    if text is None:
+        return Conversion(None, {}, problems)
+    if FORMATS[kind].read is None:
+        deck, problems = parse_deck(text, path, default_id=deck_id)
+        return Conversion(deck, {}, problems)
+    mapping, problems = FORMATS[kind].read(text, path)
+    mapping["id"] = deck_id
+    if problems or not mapping.get("questions"):
+        return Conversion(None, mapping, problems)
+    deck, problems = validate_mapping(mapping, path, default_id=deck_id)
+    return Conversion(deck, mapping, problems)
 
 
 def deck_mapping(deck: Deck) -> dict[str, Any]:
@@ -51,9 +96,11 @@ def deck_mapping(deck: Deck) -> dict[str, Any]:
             "image_credit": q.image_credit,
             "answer": q.answer,
             "explanation": q.explanation,
-            "red_flags": list(q.red_flags),
+            "red_flags": [flag.as_written() for flag in q.red_flags],
+            "checks_out": [check.as_written() for check in q.checks_out],
             "sources": [{"title": s.title, "url": s.url} for s in q.sources],
             "difficulty": q.difficulty,
+            "checked": q.checked,
         }
         questions.append({k: v for k, v in item.items() if v or k in ("answer", "explanation", "sources")})
     mapping["questions"] = questions
@@ -71,6 +118,7 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 _DeckDumper.add_representer(str, _represent_str)
+_DeckDumper.add_representer(Located, yaml.SafeDumper.represent_dict)
 
 
 def dump_deck(mapping: dict[str, Any]) -> str:
@@ -78,3 +126,17 @@ def dump_deck(mapping: dict[str, Any]) -> str:
     return yaml.dump(
         mapping, Dumper=_DeckDumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
     )
+
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "FORMATS",
+    "IMPORT_FORMATS",
+    "UPLOAD_FORMATS",
+    "Conversion",
+    "Format",
+    "deck_mapping",
+    "dump_deck",
+    "format_of",
+    "read_file",
+]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..loading import Problem, slugify
+from ..loading import Located, Problem, slugify, unique_id
 
 CREDIT = re.compile(r"^\(\s*(?:image|photo|picture)s?\s+(?:via|by|credit:?)\s+(.+?)\s*\)$", re.IGNORECASE)
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z“\"‘])")
@@ -44,7 +44,7 @@ def read(text: str, path: str) -> tuple[dict[str, Any], list[Problem]]:
         ]
     questions: list[dict[str, Any]] = []
     problems: list[Problem] = []
-    seen: dict[str, int] = {}
+    taken: set[str] = set()
     for number, start in enumerate(starts):
         end = starts[number + 1] if number + 1 < len(starts) else len(lines)
         entry_title = lines[start].strip()
@@ -58,12 +58,7 @@ def read(text: str, path: str) -> tuple[dict[str, Any], list[Problem]]:
             elif stripped:
                 paragraphs.append(stripped)
         base = slugify(entry_title) or f"entry-{number + 1}"
-        qid = base
-        suffix = 2
-        while qid in seen:
-            qid = f"{base}-{suffix}"
-            suffix += 1
-        seen[qid] = start + 1
+        qid = unique_id(base, taken)
         if not paragraphs:
             problems.append(Problem(path, start + 1, f"entry '{entry_title}' has a title but no text"))
         question: dict[str, Any] = {
@@ -75,7 +70,7 @@ def read(text: str, path: str) -> tuple[dict[str, Any], list[Problem]]:
         if credit:
             question["image_credit"] = credit
         question.update({"answer": "", "explanation": "", "sources": []})
-        questions.append(question)
+        questions.append(Located(question, line=start + 1))
     deck = {
         "schema": 1,
         "id": slugify(title)[:60].strip("-") or "article",

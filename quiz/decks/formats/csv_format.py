@@ -3,7 +3,11 @@
 The header: `id,title,claim,context,image_credit,answer,explanation,red_flags,difficulty,
 source_title,source_url`, then `source_title_2,source_url_2`, `source_title_3,source_url_3`...
 for more sources. Columns may come in any order; `id, claim, answer, explanation, source_title,
-source_url` are required. `red_flags` are separated by `;`. An empty id is made from the claim.
+source_url` are required. `red_flags` are names separated by `;`. A red flag with a quote and a
+note takes a group of columns, `red_flag,red_flag_quote,red_flag_note`, then `red_flag_2,...`
+for the next; so does each checks_out note, `checks_out_note,checks_out_quote`, then
+`checks_out_note_2,...`; and `checked` is the date a verdict was checked (YYYY-MM-DD). An export
+has these optional columns only when the deck uses them. An empty id is made from the claim.
 Files may start with a byte-order mark (Excel's "CSV UTF-8" does); a header written with `;` or
 tabs between the names (spreadsheets in some languages) sets that separator for the whole file.
 
@@ -22,14 +26,30 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..loading import QUESTION_FIELDS, Problem, slugify
-from ..model import Deck
+from ..loading import Located, Problem, slugify, unique_id
+from ..model import Deck, Question
 
 REQUIRED = ("id", "claim", "answer", "explanation", "source_title", "source_url")
-#: Every question field but the sources, which take column pairs of their own.
-TEXT_COLUMNS = tuple(name for name in QUESTION_FIELDS if name != "sources")
-HEADER = (*TEXT_COLUMNS, "source_title", "source_url")
-SOURCE_COLUMN = re.compile(r"^source_(title|url)(?:_(\d+))?$")
+#: The question fields of one cell each; `checked` is left out of an export that has no dates.
+TEXT_COLUMNS = (
+    "id",
+    "title",
+    "claim",
+    "context",
+    "image_credit",
+    "answer",
+    "explanation",
+    "red_flags",
+    "difficulty",
+    "checked",
+)
+BASE_COLUMNS = TEXT_COLUMNS[:-1]
+HEADER = (*BASE_COLUMNS, "source_title", "source_url")
+#: Fields that take a group of columns per item: group -> its parts ("" is the bare group name).
+GROUPS = {"source": ("title", "url"), "red_flag": ("", "quote", "note"), "checks_out": ("note", "quote")}
+#: The part every item of a group must have for the others to mean anything.
+GROUP_KEY = {"source": None, "red_flag": "", "checks_out": "note"}
+GROUP_COLUMN = re.compile(r"^(source|red_flag|checks_out)(?:_(title|url|quote|note))?(?:_(\d+))?$")
 #: What a spreadsheet may take for the start of a formula (OWASP's list for CSV injection).
 FORMULA_START = "=+-@\t\r"
 #: A cell a spreadsheet would run, maybe behind apostrophes: ours, or ones the author typed.
@@ -49,20 +69,38 @@ def restore(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and NEEDS_APOSTROPHE.match(cell[1:]) else cell
 
 
-def _column_key(name: str) -> tuple[str, int] | None:
-    """(name, 0) for a text column, ('title' or 'url', n) for source n, None if unknown."""
+Key = tuple[str, str, int]  # (group or "", part or text field, item number or 0)
+
+
+def _column_key(name: str) -> Key | None:
+    """("", field, 0) for a text column, (group, part, n) for item n of a group, None if unknown."""
     if name in TEXT_COLUMNS:
-        return name, 0
-    match = SOURCE_COLUMN.match(name)
-    number = int(match.group(2) or 1) if match else 0
-    # source_title_1 would be a second name for source_title: one spelling per column.
-    if match is None or (match.group(2) is not None and number < 2):
+        return "", name, 0
+    match = GROUP_COLUMN.match(name)
+    if match is None:
         return None
-    return match.group(1), number
+    group, part, number = match.group(1), match.group(2) or "", int(match.group(3) or 1)
+    # source_title_1 would be a second name for source_title: one spelling per column.
+    if part not in GROUPS[group] or (match.group(3) is not None and number < 2):
+        return None
+    return group, part, number
 
 
-def _source_column(kind: str, number: int) -> str:
-    return f"source_{kind}" if number == 1 else f"source_{kind}_{number}"
+def _column(group: str, part: str, number: int) -> str:
+    """The name of a group's column: source_title, red_flag_quote_2, checks_out_note..."""
+    name = f"{group}_{part}" if part else group
+    return name if number == 1 else f"{name}_{number}"
+
+
+def _all_columns() -> str:
+    """Every column name, for the message about an unknown one."""
+    names = list(HEADER) + ["source_title_2", "source_url_2", "...", "checked"]
+    for group in ("red_flag", "checks_out"):
+        names += [_column(group, part, 1) for part in GROUPS[group]] + [
+            _column(group, GROUPS[group][0], 2),
+            "...",
+        ]
+    return ", ".join(names)
 
 
 def _delimiter(text: str) -> str:
@@ -113,7 +151,7 @@ def read(text: str, path: str) -> tuple[dict[str, Any], list[Problem]]:
     columns = _header(names, path, header_line, problems)
     if columns is None:
         return deck, problems
-    rows_read: list[tuple[int, int, dict[str, str], dict[int, dict[str, str]]]] = []
+    rows_read: list[tuple[int, int, dict[str, str], dict[tuple[str, int], dict[str, str]]]] = []
     for number, line, cells in rows:
         if not any(cell.strip() for cell in cells):
             continue
@@ -125,28 +163,21 @@ def read(text: str, path: str) -> tuple[dict[str, Any], list[Problem]]:
     return deck, problems
 
 
-def _header(
-    names: list[str], path: str, line: int, problems: list[Problem]
-) -> dict[int, tuple[str, int]] | None:
-    """Column index -> (field, source number); None when the first row is no header at all."""
+def _header(names: list[str], path: str, line: int, problems: list[Problem]) -> dict[int, Key] | None:
+    """Column index -> its key; None when the first row is no header at all."""
     normalised = [name.strip().lower() for name in names]
     keys = [_column_key(name) for name in normalised]
     if not any(keys):
         problems.append(Problem(path, line, f"the first row must be the header ({','.join(HEADER)})"))
         return None
-    columns: dict[int, tuple[str, int]] = {}
+    columns: dict[int, Key] = {}
     first_seen: dict[str, int] = {}
     for index, (name, key) in enumerate(zip(normalised, keys, strict=True)):
         if not name:
             continue  # spreadsheets often pad the header; stray values there are reported per row
         if key is None:
             problems.append(
-                Problem(
-                    path,
-                    line,
-                    f"unknown column '{name}' (the columns are: "
-                    f"{', '.join(HEADER)}, source_title_2, source_url_2, ...)",
-                )
+                Problem(path, line, f"unknown column '{name}' (the columns are: {_all_columns()})")
             )
         elif name in first_seen:
             problems.append(
@@ -163,30 +194,34 @@ def _header(
         if name not in first_seen:
             problems.append(Problem(path, line, f"missing column '{name}' (required: {', '.join(REQUIRED)})"))
     for name, index in first_seen.items():
-        match = SOURCE_COLUMN.match(name)
-        if match is None:
+        group, part, number = columns[index]
+        if group == "source":
+            other = _column(group, "url" if part == "title" else "title", number)
+        elif group and part != GROUP_KEY[group]:
+            other = _column(group, GROUP_KEY[group], number)
+        else:
             continue
-        other = _source_column("url" if match.group(1) == "title" else "title", int(match.group(2) or 1))
         if other not in first_seen:
             # Reported once here; its values would otherwise give the same problem on every row.
             del columns[index]
-            if match.group(2):
+            if number > 1 or group != "source":
                 problems.append(Problem(path, line, f"missing column '{other}' (it pairs with '{name}')"))
     return columns
 
 
 def _cells(
     cells: list[str],
-    columns: dict[int, tuple[str, int]],
+    columns: dict[int, Key],
     names: list[str],
     number: int,
     path: str,
     line: int,
     problems: list[Problem],
-) -> tuple[dict[str, str], dict[int, dict[str, str]]]:
-    """One row's text fields and its sources by number, apostrophes and line breaks restored."""
+) -> tuple[dict[str, str], dict[tuple[str, int], dict[str, str]]]:
+    """One row's text fields and its group items by (group, number), apostrophes and line breaks
+    restored."""
     texts: dict[str, str] = {}
-    sources: dict[int, dict[str, str]] = {}
+    items: dict[tuple[str, int], dict[str, str]] = {}
     for index, raw in enumerate(cells):
         # Spreadsheets save line breaks inside cells as CRLF on Windows; the deck keeps one kind.
         cell = restore(raw).replace("\r\n", "\n")
@@ -214,19 +249,19 @@ def _cells(
                     )
                 )
             continue
-        field, source_number = key
-        if source_number:
-            sources.setdefault(source_number, {})[field] = cell.strip()
+        group, field, item = key
+        if group:
+            items.setdefault((group, item), {})[field] = cell.strip()
         else:
             texts[field] = cell
-    return texts, sources
+    return texts, items
 
 
 def _question(
     number: int,
     line: int,
     texts: dict[str, str],
-    sources: dict[int, dict[str, str]],
+    items: dict[tuple[str, int], dict[str, str]],
     taken: set[str],
     path: str,
     problems: list[Problem],
@@ -234,64 +269,87 @@ def _question(
     """The question mapping of one row, with an id made from the claim when the cell is empty."""
     qid = texts.get("id", "").strip()
     if not qid:
-        base = slugify(texts.get("claim", ""))[:MAX_ID].strip("-") or f"row-{number}"
-        qid, suffix = base, 2
-        while qid in taken:
-            qid, suffix = f"{base}-{suffix}", suffix + 1
-        taken.add(qid)
+        qid = unique_id(slugify(texts.get("claim", ""))[:MAX_ID].strip("-") or f"row-{number}", taken)
     question: dict[str, Any] = {"id": qid}
     for field in ("title", "claim", "context", "image_credit", "answer", "explanation"):
         if texts.get(field, "").strip() or field in ("claim", "answer", "explanation"):
             question[field] = texts.get(field, "")
-    flags = [flag.strip() for flag in texts.get("red_flags", "").split(";")]
-    if any(flags):
-        question["red_flags"] = [flag for flag in flags if flag]
-    question["sources"] = []
-    for source_number in sorted(sources):
-        pair = sources[source_number]
-        title, url = pair.get("title", ""), pair.get("url", "")
-        if title and url:
-            question["sources"].append({"title": title, "url": url})
-        elif title or url:
-            given, empty = ("title", "url") if title else ("url", "title")
-            empty_column = _source_column(empty, source_number)
-            problems.append(
-                Problem(
-                    path,
-                    line,
-                    f"row {number}, column {empty_column}: "
-                    f"{_source_column(given, source_number)} is given but "
-                    f"{empty_column} is empty",
+
+    def group(name: str) -> list[dict[str, str]]:
+        """The row's filled items of a group, in order; one missing a part it needs is a problem."""
+        found = []
+        for (kind, item), parts in sorted(items.items()):
+            if kind != name or not any(parts.values()):
+                continue
+            needed = GROUPS[name] if GROUP_KEY[name] is None else (GROUP_KEY[name],)
+            missing = [part for part in needed if not parts.get(part)]
+            if missing:
+                given = _column(name, next(part for part in GROUPS[name] if parts.get(part)), item)
+                empty = _column(name, missing[0], item)
+                problems.append(
+                    Problem(
+                        path, line, f"row {number}, column {empty}: {given} is given but {empty} is empty"
+                    )
                 )
-            )
-    if texts.get("difficulty", "").strip():
-        question["difficulty"] = texts["difficulty"]
-    return question
+                continue
+            found.append({part: value for part, value in parts.items() if value})
+        return found
+
+    flags: list[Any] = [flag.strip() for flag in texts.get("red_flags", "").split(";") if flag.strip()]
+    for item in group("red_flag"):
+        name = item.pop("")
+        flags.append({"flag": name, **item} if item else name)
+    if flags:
+        question["red_flags"] = flags
+    checks = group("checks_out")
+    if checks:
+        question["checks_out"] = [{k: check[k] for k in ("quote", "note") if k in check} for check in checks]
+    question["sources"] = group("source")
+    for field in ("difficulty", "checked"):
+        if texts.get(field, "").strip():
+            question[field] = texts[field].strip() if field == "checked" else texts[field]
+    return Located(question, line=line)
+
+
+def _flag_cells(question: Question) -> tuple[str, list[tuple[str, str, str]]]:
+    """A question's red flags as the `red_flags` cell when they are bare names (as teachers write
+    them), else as column groups (so flags keep their order)."""
+    if all(not (flag.quote or flag.note) for flag in question.red_flags):
+        return "; ".join(question.flag_names), []
+    return "", [(flag.flag, flag.quote, flag.note) for flag in question.red_flags]
 
 
 def write(deck: Deck) -> str:
     """The deck as a CSV spreadsheet, formulas neutralised, with a byte-order mark for Excel."""
-    pairs = max((len(q.sources) for q in deck.questions), default=1) or 1
-    header = list(TEXT_COLUMNS)
-    for number in range(1, pairs + 1):
-        header += [_source_column("title", number), _source_column("url", number)]
+    questions = deck.questions
+    flag_groups = {q.id: _flag_cells(q) for q in questions}
+    counts = {
+        "source": max((len(q.sources) for q in questions), default=1) or 1,
+        "red_flag": max((len(flag_groups[q.id][1]) for q in questions), default=0),
+        "checks_out": max((len(q.checks_out) for q in questions), default=0),
+    }
+    dated = any(q.checked for q in questions)
+    header = list(BASE_COLUMNS) + (["checked"] if dated else [])
+    for name in ("red_flag", "checks_out", "source"):
+        for number in range(1, counts[name] + 1):
+            header += [_column(name, part, number) for part in GROUPS[name]]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    for q in deck.questions:
-        row = [
-            q.id,
-            q.title,
-            q.claim,
-            q.context,
-            q.image_credit,
-            q.answer,
-            q.explanation,
-            "; ".join(q.red_flags),
-            q.difficulty,
-        ]
-        for number in range(pairs):
-            source = q.sources[number] if number < len(q.sources) else None
-            row += [source.title, source.url] if source else ["", ""]
+    for q in questions:
+        flag_cell, flags = flag_groups[q.id]
+        row = [q.id, q.title, q.claim, q.context, q.image_credit, q.answer, q.explanation]
+        row += [flag_cell, q.difficulty]
+        if dated:
+            row.append(q.checked.isoformat() if q.checked else "")
+        row += _padded(flags, counts["red_flag"], 3)
+        row += _padded([(c.note, c.quote) for c in q.checks_out], counts["checks_out"], 2)
+        row += _padded([(s.title, s.url) for s in q.sources], counts["source"], 2)
         writer.writerow([neutralise(cell) for cell in row])
     return BOM + out.getvalue()
+
+
+def _padded(items: list[tuple[str, ...]], count: int, width: int) -> list[str]:
+    """Items flattened into `count` groups of `width` cells, empty cells for the missing ones."""
+    cells = [cell for item in items for cell in item]
+    return cells + [""] * (count * width - len(cells))

@@ -18,11 +18,11 @@ Writing: one question per paragraph, all on one line with GIFT escapes:
     ::question-id:: The claim. {FALSE####The explanation. Sources: https://... https://...}
 
 GIFT has no place for a title apart from the id, nor for the context, image credit, red flags,
-difficulty or source titles, so the `// quiz:` comment line carries them as JSON on one line
-(empty fields left out). Moodle ignores it; `read` takes those fields from it when it is there,
-so `read(write(deck))` gives back every field of every question. It must stay directly above
-its question. The claim, verdict, explanation, id and source addresses always come from the
-GIFT text itself, so edits made there win.
+checks, difficulty, checked date or source titles, so the `// quiz:` comment line carries them
+as JSON on one line (empty fields left out). Moodle ignores it; `read` takes those fields from
+it when it is there, so `read(write(deck))` gives back every field of every question. It must
+stay directly above its question. The claim, verdict, explanation, id and source addresses
+always come from the GIFT text itself, so edits made there win.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..loading import Problem, slugify
+from ..loading import Located, Problem, slugify, unique_id
 from ..model import Deck
 
 VERDICTS = {"t": "plausible", "true": "plausible", "f": "dubious", "false": "dubious"}
@@ -44,7 +44,22 @@ ESCAPED = {":": ":", "{": "{", "}": "}", "=": "=", "#": "#", "~": "~", "\\": "\\
 ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 FORMAT_TAG = re.compile(r"^\s*\[(markdown|html|plain|moodle)\]", re.IGNORECASE)
 META_PREFIX = "// quiz:"
-META_FIELDS = ("title", "context", "image_credit", "red_flags", "sources", "difficulty")
+META_FIELDS = (
+    "title",
+    "context",
+    "image_credit",
+    "red_flags",
+    "checks_out",
+    "sources",
+    "difficulty",
+    "checked",
+)
+#: The fields of the comment line that hold lists of small mappings, with the keys they may have.
+META_LISTS = {
+    "red_flags": ("flag", "quote", "note"),
+    "checks_out": ("quote", "note"),
+    "sources": ("title", "url"),
+}
 MAX_ID = 60
 #: A `Sources:` list at the end of a feedback: what `write` puts there.
 SOURCES_LABEL = re.compile(r"(?:^|\s)Sources?:\s+", re.IGNORECASE)
@@ -314,6 +329,9 @@ def _meta(block: _Block, path: str, problems: list[Problem]) -> dict[str, Any] |
     try:
         # Only lines starting with "{" are taken for this comment, so the JSON is an object.
         meta: dict[str, Any] = json.loads(text)
+    except RecursionError:
+        problem("nested too deeply")
+        return None
     except ValueError as exc:
         problem(f"not valid JSON: {exc}")
         return None
@@ -321,18 +339,31 @@ def _meta(block: _Block, path: str, problems: list[Problem]) -> dict[str, Any] |
     for key, value in meta.items():
         if key not in META_FIELDS:
             problem(f"unknown field '{key}' (allowed: {', '.join(META_FIELDS)})")
-        elif key == "red_flags" and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            problem("red_flags must be a list of text")
-        elif key == "sources" and not (
-            isinstance(value, list)
-            and all(isinstance(s, dict) and isinstance(s.get("url"), str) for s in value)
-        ):
-            problem('sources must be a list of {"title": ..., "url": ...}')
-        elif key not in ("red_flags", "sources") and not isinstance(value, str):
+        elif key in META_LISTS and not _list_of_items(value, key):
+            keys = ", ".join(f'"{name}": ...' for name in META_LISTS[key])
+            names = "names or " if key == "red_flags" else ""
+            problem(f"{key} must be a list of {names}{{{keys}}}")
+        elif key not in META_LISTS and not isinstance(value, str):
             problem(f"{key} must be text")
         else:
             fields[key] = value
     return fields
+
+
+def _list_of_items(value: Any, key: str) -> bool:
+    """Whether a comment-line list holds only mappings of text (red flags: or bare names)."""
+    if not isinstance(value, list):
+        return False
+    for item in value:
+        if key == "red_flags" and isinstance(item, str):
+            continue
+        if not isinstance(item, dict) or not all(
+            name in META_LISTS[key] and isinstance(text, str) for name, text in item.items()
+        ):
+            return False
+        if key == "sources" and not isinstance(item.get("url"), str):
+            return False
+    return True
 
 
 def read(text: str, path: str) -> tuple[dict[str, Any], list[Problem]]:
@@ -358,16 +389,12 @@ def read(text: str, path: str) -> tuple[dict[str, Any], list[Problem]]:
         if parsed is None:
             continue
         meta = _meta(block, path, problems)
-        if parsed.title:
-            base = slugify(parsed.title)
-        else:
-            base = slugify(parsed.claim)[:MAX_ID].strip("-")
-        base = base or f"question-{len(questions) + 1}"
-        qid, suffix = base, 2
-        while qid in taken:
-            qid, suffix = f"{base}-{suffix}", suffix + 1
-        taken.add(qid)
-        questions.append(_mapping(qid, parsed, meta))
+        base = slugify(parsed.title) if parsed.title else slugify(parsed.claim)[:MAX_ID].strip("-")
+        qid = unique_id(base or f"question-{len(questions) + 1}", taken)
+        question = _mapping(qid, parsed, meta)
+        meta_line = block.meta[0] if block.meta and meta is not None else None
+        lines = {key: meta_line for key in META_FIELDS if meta_line and key in question and key != "sources"}
+        questions.append(Located(question, line=block.lines[0][0], lines=lines))
     deck = {"schema": 1, "id": slugify(stem) or "deck", "title": stem, "questions": questions}
     return deck, problems
 
@@ -392,8 +419,10 @@ def _mapping(qid: str, parsed: _Parsed, meta: dict[str, Any] | None) -> dict[str
         "answer": parsed.answer,
         "explanation": parsed.explanation,
         "red_flags": meta.get("red_flags", []),
+        "checks_out": meta.get("checks_out", []),
         "sources": sources,
         "difficulty": meta.get("difficulty", ""),
+        "checked": meta.get("checked", ""),
     }
     required = ("id", "claim", "answer", "explanation", "sources")
     return {key: value for key, value in question.items() if value or key in required}
@@ -424,9 +453,11 @@ def write(deck: Deck) -> str:
             "title": q.title,
             "context": q.context,
             "image_credit": q.image_credit,
-            "red_flags": list(q.red_flags),
+            "red_flags": [flag.as_written() for flag in q.red_flags],
+            "checks_out": [check.as_written() for check in q.checks_out],
             "sources": [{"title": s.title, "url": s.url} for s in q.sources],
             "difficulty": q.difficulty,
+            "checked": q.checked.isoformat() if q.checked else "",
         }
         out.append(f"{META_PREFIX} {json.dumps({k: v for k, v in meta.items() if v}, ensure_ascii=False)}")
         feedback = q.explanation
