@@ -28,18 +28,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     _resolve_paths(app)
 
-    from . import cli, deckstore, errors, extensions, forms, security
+    from . import cli, errors, extensions, forms, qr, security
 
     security.init_app(app)
     extensions.db.init_app(app)
     extensions.csrf.init_app(app)
     app.jinja_env.globals["csrf_field"] = forms.csrf_field
+    app.jinja_env.filters["qr"] = qr.qr_svg
     extensions.init_compression(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_DIR / "migrations"))
     from . import database
 
     database.init_app(app)
-    deckstore.init_app(app)
+    extensions.decks.init_app(app)
     register_blueprints(app)
     errors.init_app(app)
     cli.init_app(app)

@@ -15,6 +15,7 @@ from .decks import load_deck_file, slugify
 from .decks.formats import EXPORT_FORMATS, FORMATS, IMPORT_FORMATS, dump_deck, format_of, read_file
 from .decks.library import iter_deck_paths
 from .decks.loading import decode
+from .extensions import decks
 
 
 def init_app(app: Flask) -> None:
@@ -83,8 +84,8 @@ def add_teacher(username: str, password_file) -> None:  # type: ignore[no-untype
     """Create a teacher account; the password is asked twice (or read from --password-file)."""
     from .database import upgrade_database
     from .extensions import db
-    from .teachers import AccountError
-    from .teachers import add_teacher as create
+    from .services.accounts import AccountError
+    from .services.accounts import add_teacher as create
 
     if password_file is not None:
         password = password_file.readline().rstrip("\r\n")
@@ -143,7 +144,7 @@ def export_deck(kind: str, output: str, deck_ref: str) -> None:
         for problem in problems:
             click.echo(str(problem), err=True)
     else:
-        deck = current_app.extensions["quiz.decks"].get(deck_ref)
+        deck = decks.get(deck_ref)
         if deck is None:
             click.echo(f"error: no deck file or deck id '{deck_ref}'", err=True)
     if deck is None:
@@ -182,10 +183,10 @@ def serve(host: str, port: int, workers: int | None) -> None:
         ) from None
     upgrade_database()
     db.engine.dispose()  # each worker process opens its own connections
-    decks = current_app.extensions["quiz.decks"].decks
+    loaded = decks.all
     workers = workers or default_workers()
     processes = f"{workers} worker" + ("s" if workers > 1 else "")
-    click.echo(f"{len(decks)} deck(s) loaded; serving on http://{host}:{port}/ with {processes}")
+    click.echo(f"{len(loaded)} deck(s) loaded; serving on http://{host}:{port}/ with {processes}")
     run(current_app._get_current_object(), host, port, workers)
 
 

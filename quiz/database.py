@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 
 from flask import Flask, has_request_context, request
@@ -21,6 +22,8 @@ except ImportError:  # Windows: the thread lock alone (one server process)
 BUSY_TIMEOUT_MS = 10_000
 #: Marks a request that holds the writer lock.
 HOLDS_WRITER = "quiz.writer"
+#: Statements that write: the first of a request takes the writer's turn.
+_WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 
 
 class WriterLock:
@@ -86,16 +89,25 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):  # type: ignore[no-untyped-def]
-        # A POST writes: it waits for its turn, then takes SQLite's write lock at BEGIN IMMEDIATE,
-        # so it never fails with "database is locked" when a read turns into a write.
-        # Readers keep the deferred BEGIN: in WAL mode they never wait for writers.
-        if has_request_context() and request.method == "POST":
-            if HOLDS_WRITER not in request.environ:
-                writer.acquire()
-                request.environ[HOLDS_WRITER] = writer
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            connection.exec_driver_sql("BEGIN")
+        # Every transaction starts deferred: reading never waits for a writer (WAL mode).
+        connection.connection.dbapi_connection.execute("BEGIN")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def before_write(connection, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        # The writer's turn is taken at a request's first write (or locked read), not at its first
+        # read: hashing a password or parsing an upload holds nobody up. The reads before it end
+        # with their snapshot (they only read), and the writes run in a BEGIN IMMEDIATE
+        # transaction, so they never fail with "database is locked" when a read turns into a write.
+        if not has_request_context() or HOLDS_WRITER in request.environ:
+            return
+        if not (_WRITES.match(statement) or context.execution_options.get("writes")):
+            return
+        writer.acquire()
+        request.environ[HOLDS_WRITER] = writer
+        dbapi = cursor.connection
+        if dbapi.in_transaction:
+            dbapi.execute("COMMIT")
+        dbapi.execute("BEGIN IMMEDIATE")
 
 
 @event.listens_for(Session, "after_commit")

@@ -1,4 +1,8 @@
-"""Error pages: every failure is a page in the game's own words, never a traceback."""
+"""Error pages: every failure is a page in the game's own words, never a traceback.
+
+One handler per kind of failure, for every screen: it rolls back, then answers with the
+screen's own page (a kiosk page, with its idle reset, on the kiosk and on a kiosk-only server).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
+from .kiosk.views import in_kiosk, kiosk_context
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +29,11 @@ MESSAGES = {
     500: "Something went wrong on our side. Your answers so far are saved.",
     503: "The game is busy right now. Wait a moment, then try again: your answers so far are saved.",
 }
+STORAGE_FULL = (
+    "The game cannot save anything right now: the server's storage is full or read-only. "
+    "Answers saved before are kept. Please tell the person who runs the game."
+)
+STORAGE_FAILURES = ("readonly", "read-only", "disk is full", "database or disk is full", "no space left")
 
 
 def init_app(app: Flask) -> None:
@@ -34,8 +44,17 @@ def init_app(app: Flask) -> None:
 
 
 def render_error(code: int, message: str | None = None, headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    body = render_template("error.html", code=code, message=message or MESSAGES.get(code, ""))
-    return body, code, headers or {}
+    """The error page of the screen the request came from."""
+    headers = dict(headers or {})
+    if in_kiosk():
+        # Inside the kiosk: no page with a way out, and the idle reset still runs. The kiosk has
+        # its own words for the usual failures; a specific message (storage full) is shown.
+        template = "kiosk/ended.html" if code < 500 else "kiosk/error.html"
+        headers["Cache-Control"] = "no-store"
+        page = render_template(template, code=code, message=message, **kiosk_context())
+        return page, code, headers
+    page = render_template("error.html", code=code, message=message or MESSAGES.get(code, ""))
+    return page, code, headers
 
 
 def _csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
@@ -52,20 +71,12 @@ def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
     return render_error(code, custom, headers)
 
 
-STORAGE_FAILURES = ("readonly", "read-only", "disk is full", "database or disk is full", "no space left")
-
-
 def _database_error(error: OperationalError):  # type: ignore[no-untyped-def]
     db.session.rollback()
     reason = str(error.orig).lower()
     if any(marker in reason for marker in STORAGE_FAILURES):
         log.error("database cannot be written (storage full or read-only): %s", error.orig)
-        return render_error(
-            503,
-            "The game cannot save anything right now: the server's storage is full or read-only. "
-            "Answers saved before are kept. Please tell the person who runs the game.",
-            {"Retry-After": "30"},
-        )
+        return render_error(503, STORAGE_FULL, {"Retry-After": "30"})
     log.error("database unavailable: %s", error.orig)
     return render_error(503, headers={"Retry-After": "5"})
 

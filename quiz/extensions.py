@@ -1,14 +1,20 @@
-"""The app's singletons: the database, CSRF protection, migrations and response compression."""
+"""The app's singletons: the database, the deck library, CSRF protection, migrations and
+response compression."""
+
+from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, current_app
 from flask_compress import Compress
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase, registry
+
+from .decks import Deck
+from .decks.library import DeckFile, DeckLibrary
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -27,7 +33,43 @@ class Base(DeclarativeBase):
     )
 
 
+class Decks:
+    """The running app's deck library: the folder's decks, loaded at start-up and reloaded when
+    their files change (the library itself knows nothing of Flask)."""
+
+    key = "quiz.decks"
+
+    def init_app(self, app: Flask) -> None:
+        app.extensions[self.key] = DeckLibrary(
+            app.config["QUESTIONS_DIR"], check_every=float(app.config["DECKS_CHECK_SECONDS"])
+        )
+
+    @property
+    def library(self) -> DeckLibrary:
+        return current_app.extensions[self.key]
+
+    @property
+    def all(self) -> list[Deck]:
+        """The loaded decks, by title."""
+        return self.library.decks
+
+    @property
+    def files(self) -> list[DeckFile]:
+        return self.library.files
+
+    def get(self, deck_id: str) -> Deck | None:
+        return self.library.get(deck_id)
+
+    def get_or_404(self, deck_id: str) -> Deck:
+        """The deck with this id, or a 404 page."""
+        deck = self.get(deck_id)
+        if deck is None:
+            abort(404, description=f"There is no deck called '{deck_id}'.")
+        return deck
+
+
 db = SQLAlchemy(model_class=Base)
+decks = Decks()
 csrf = CSRFProtect()
 migrate = Migrate()
 # Pages, CSS and JavaScript go out compressed (br/gzip): every page type stays under 60 KB.

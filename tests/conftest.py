@@ -175,7 +175,7 @@ TEACHER_PASSWORD = "correct horse battery"
 @pytest.fixture
 def teacher(app):
     """A teacher account, 'ms-lee'."""
-    from quiz.teachers import add_teacher
+    from quiz.services.accounts import add_teacher
 
     with app.app_context():
         account = add_teacher("ms-lee", TEACHER_PASSWORD)

@@ -1,7 +1,6 @@
 """Replays, double posts, foreign questions and forged rounds never change a score."""
 
-from quiz.deckstore import library
-from quiz.extensions import db
+from quiz.extensions import db, decks
 from quiz.models import Answer, PlaySession
 
 
@@ -88,7 +87,7 @@ def test_client_sent_score_fields_are_ignored(client, player, app):
     )
     with app.app_context():
         answer = db.session.scalar(db.select(Answer))
-        assert answer.correct == (library().get("test-deck").question(qid).answer == "dubious")
+        assert answer.correct == (decks.get("test-deck").question(qid).answer == "dubious")
 
 
 def test_back_button_page_after_answering_shows_the_next_question(player):

@@ -9,8 +9,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from quiz import create_app
-from quiz.deckstore import library
-from quiz.extensions import db
+from quiz.extensions import db, decks
 from quiz.models import Answer, PlaySession
 
 from .conftest import TEACHER_PASSWORD
@@ -41,7 +40,7 @@ def stored(app) -> list[tuple[str, str, str, bool]]:
 
 def verdict(app, qid: str) -> str:
     with app.app_context():
-        return library().get("test-deck").question(qid).answer
+        return decks.get("test-deck").question(qid).answer
 
 
 def wrong(app, qid: str) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import threading
 
-from quiz import sessions
 from quiz.extensions import db
 from quiz.models import PlaySession
+from quiz.services import rounds
 
 
 def test_the_last_two_answers_sent_together_still_close_the_round(app, client, monkeypatch):
@@ -21,17 +21,17 @@ def test_the_last_two_answers_sent_together_still_close_the_round(app, client, m
     # Each answer, once stored and counted, waits (up to a second) for the other before it
     # commits: unless the second waits for the first, neither would see the other's answer.
     both_counted = threading.Barrier(2)
-    record = sessions.record_answer
+    record = rounds.answer
 
-    def record_then_wait(*args):  # type: ignore[no-untyped-def]
-        outcome = record(*args)
+    def record_then_wait(*args, **kwargs):  # type: ignore[no-untyped-def]
+        outcome = record(*args, **kwargs)
         try:
             both_counted.wait(timeout=1)
         except threading.BrokenBarrierError:
             pass
         return outcome
 
-    monkeypatch.setattr(sessions, "record_answer", record_then_wait)
+    monkeypatch.setattr(rounds, "answer", record_then_wait)
     tabs = [
         threading.Thread(
             target=tab.post,

@@ -25,11 +25,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from quiz import create_app, sessions
+from quiz import create_app
 from quiz.decks import ANSWERS
-from quiz.deckstore import library
-from quiz.extensions import db
+from quiz.extensions import db, decks
 from quiz.models import Answer, PlaySession
+from quiz.services import rounds
 
 from .conftest import TEACHER_PASSWORD
 
@@ -236,17 +236,17 @@ def browser_in(app, post: Post, teacher_id: int, victim: str, address: str):
     elif post.state == "player":
         # Set up through the services rather than requests: the same rows, much faster.
         with app.app_context():
-            deck = library().get("test-deck")
-            web = sessions.start_session(deck, ROUND_SIZE)
+            deck = decks.get("test-deck")
+            web = rounds.start(deck, ROUND_SIZE)
             for qid in web.question_ids[: post.answered_before]:
-                sessions.record_answer(web, deck.question(qid), qid, "dubious", None)
-            kiosk = sessions.start_session(deck, KIOSK_ROUND_SIZE, mode="kiosk")
+                rounds.answer(web, qid, "dubious")
+            kiosk = rounds.start(deck, KIOSK_ROUND_SIZE, mode="kiosk")
             db.session.commit()
             order = web.question_ids
             refs |= {
                 Ref.TOKEN: web.token,
                 Ref.KIOSK_TOKEN: kiosk.token,
-                Ref.QUESTION: sessions.progress(web).next_question_id or order[-1],
+                Ref.QUESTION: rounds.progress(web).next_question_id or order[-1],
                 Ref.KIOSK_QUESTION: kiosk.question_ids[0],
                 Ref.ANSWERED: order[0],
                 Ref.OUTSIDE: next(q.id for q in deck.questions if q.id not in order),
@@ -302,7 +302,7 @@ def answers_of_every_round(app) -> dict[str, tuple[list[str], list[tuple[str, st
 def assert_every_round_intact(app, victim: str, victim_answers: list[tuple[str, str, bool]]) -> None:
     """No round with more answers than questions, a question twice or from outside it, a bad score."""
     with app.app_context():
-        verdicts = {q.id: q.answer for q in library().get("test-deck").questions}
+        verdicts = {q.id: q.answer for q in decks.get("test-deck").questions}
     for token, (drawn, answers) in answers_of_every_round(app).items():
         answered = [question_id for question_id, _, _ in answers]
         assert len(answered) <= len(drawn), token
@@ -335,7 +335,7 @@ def test_generated_posts_never_get_a_server_error_or_break_a_round(app, teacher,
     response = stranger.post("/play", data={"deck": "test-deck"})
     victim = response.headers["Location"].rsplit("/", 1)[-1]
     with app.app_context():
-        first = sessions.find_session(victim).question_ids[0]
+        first = rounds.find(victim).question_ids[0]
     stranger.post(f"/play/{victim}/answer", data={"question_id": first, "choice": "plausible"})
     victim_answers = answers_of_every_round(app)[victim][1]
     assert len(victim_answers) == 1
@@ -362,7 +362,7 @@ def test_generated_posts_never_get_a_server_error_or_break_a_round(app, teacher,
 def test_answer_with_a_unicode_digit_timestamp_is_recorded_not_a_server_error(app, client, prefix, shown):
     token = client.post(prefix, data={}).headers["Location"].rsplit("/", 1)[-1]
     with app.app_context():
-        qid = sessions.find_session(token).question_ids[0]
+        qid = rounds.find(token).question_ids[0]
     response = client.post(
         f"{prefix}/{token}/answer", data={"question_id": qid, "choice": "dubious", "shown": shown}
     )

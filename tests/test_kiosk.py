@@ -12,10 +12,11 @@ import segno
 
 from quiz.extensions import db
 from quiz.kiosk.names import ADJECTIVES, ANIMALS, generate_names, is_generated_name
-from quiz.kiosk.qr import qr_svg
-from quiz.kiosk.views import forget_kiosk_rounds, start_of_today
+from quiz.kiosk.views import SCREEN, start_of_today
 from quiz.models import Answer, PlaySession
-from quiz.sessions import best_kiosk_scores
+from quiz.qr import qr_svg
+from quiz.round.browser import forget
+from quiz.services.rounds import best_kiosk_scores
 
 from .conftest import Player, make_deck, make_question, write_deck
 
@@ -392,12 +393,12 @@ def test_another_browser_cannot_open_a_kiosk_round(app, kiosk):
     assert app.test_client().get(kiosk.url).status_code == 404
 
 
-def test_forget_kiosk_rounds_drops_rounds_that_no_longer_exist(app):
+def test_forgetting_kiosk_rounds_drops_rounds_that_no_longer_exist(app):
     with app.test_request_context("/kiosk/reset", method="POST"):
         from flask import session
 
         session["plays"] = ["gone-token"]
-        forget_kiosk_rounds()
+        forget(SCREEN)
         assert "plays" not in session
 
 
@@ -551,7 +552,7 @@ def test_kiosk_error_is_a_kiosk_page_without_traceback(app, client, monkeypatch)
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(views.sessions, "best_kiosk_scores", broken)
+    monkeypatch.setattr(views.rounds, "best_kiosk_scores", broken)
     response = client.get("/kiosk/")
     assert response.status_code == 500
     assert "Sorry, something went wrong" in response.text

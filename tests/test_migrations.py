@@ -35,7 +35,7 @@ def test_init_db_command_creates_every_table(app_config):
 
 
 def test_init_db_keeps_existing_data(app_config):
-    from quiz.teachers import add_teacher
+    from quiz.services.accounts import add_teacher
 
     app = create_app(app_config)
     runner = app.test_cli_runner()

@@ -7,10 +7,10 @@ from quiz.models import Answer, PlaySession
 
 
 def verdict_of(app, qid: str) -> str:
-    from quiz.deckstore import library
+    from quiz.extensions import decks
 
     with app.app_context():
-        return library().get("test-deck").question(qid).answer
+        return decks.get("test-deck").question(qid).answer
 
 
 def test_home_lists_decks_with_their_question_counts(client):

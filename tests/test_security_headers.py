@@ -7,8 +7,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from quiz import create_app, sessions, teachers
+from quiz import create_app
 from quiz.extensions import db
+from quiz.services import accounts, rounds
 
 from .conftest import TEACHER_PASSWORD
 
@@ -49,8 +50,8 @@ def token_in(response) -> str:
 
 def first_question(app, token: str) -> str:
     with app.app_context():
-        play = sessions.find_session(token)
-        return sessions.progress(play).next_question_id
+        play = rounds.find(token)
+        return rounds.progress(play).next_question_id
 
 
 class Visits:
@@ -131,7 +132,7 @@ def visits(app, app_config, client, teacher, monkeypatch) -> Visits:
     )
     with app.app_context():  # four more failures, straight into the shared throttle table
         for _ in range(4):
-            teachers.record_failed_login("127.0.0.1")
+            accounts.record_failed_login("127.0.0.1")
         db.session.commit()
     seen.error(
         "429", stranger.post("/teacher/login", data={"username": "ms-lee", "password": "wrong password"})
@@ -140,7 +141,7 @@ def visits(app, app_config, client, teacher, monkeypatch) -> Visits:
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(sessions, "summary", broken)
+    monkeypatch.setattr(rounds, "summary", broken)
     web = app.test_client()
     token = token_in(web.post("/play", data={"deck": "test-deck"}))
     for qid in list(_round(app, token)):
@@ -156,7 +157,7 @@ def visits(app, app_config, client, teacher, monkeypatch) -> Visits:
 
 def _round(app, token: str) -> list[str]:
     with app.app_context():
-        return sessions.find_session(token).question_ids
+        return rounds.find(token).question_ids
 
 
 class Inline(HTMLParser):

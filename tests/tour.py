@@ -92,7 +92,7 @@ def make_app(config: dict[str, Any]):  # type: ignore[no-untyped-def]
     """The app with its tables and one teacher account."""
     from quiz import create_app
     from quiz.extensions import db
-    from quiz.teachers import add_teacher
+    from quiz.services.accounts import add_teacher
 
     app = create_app(config)
     with app.app_context():

@@ -1,4 +1,4 @@
-"""Forms of the kiosk (answers, Play again and the reset reuse the web game's forms)."""
+"""Forms of the kiosk's own pages (the round's are in quiz/round/forms.py)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,10 @@
-"""Forms of the student's game."""
+"""Forms of the browser game's own pages (the round's are in quiz/round/forms.py)."""
 
 from __future__ import annotations
 
-from wtforms import HiddenField, RadioField, StringField
-from wtforms.validators import AnyOf, InputRequired, Length, Optional
+from wtforms import RadioField, StringField
+from wtforms.validators import Length, Optional
 
-from ..decks import ANSWERS
 from ..forms import PostedForm
 
 
@@ -21,22 +20,3 @@ class StartForm(PostedForm):
         "Class code (optional)",
         validators=[Optional(), Length(max=12, message="A class code has 6 characters.")],
     )
-
-
-class AnswerForm(PostedForm):
-    """One answer: which question, and the button pressed."""
-
-    question_id = HiddenField(validators=[InputRequired(), Length(max=100)])
-    choice = StringField(validators=[InputRequired(), AnyOf(ANSWERS)])
-    shown = HiddenField(validators=[Optional(), Length(max=20)])
-
-    def shown_ms(self) -> int | None:
-        """When the page showed the question (ms since the epoch), if the form says so."""
-        value = (self.shown.data or "").strip()
-        return int(value) if value.isascii() and value.isdigit() else None
-
-
-class AgainForm(PostedForm):
-    """Play the same deck again, keeping the nickname and class."""
-
-    token = HiddenField(validators=[InputRequired(), Length(max=32)])

@@ -18,14 +18,12 @@ from flask import (
     url_for,
 )
 
-from .. import results as results_service
-from .. import teachers
-from ..decks import RED_FLAG_NAMES, RED_FLAGS
 from ..decks.uploads import SaveRefused, convert_upload, save_deck
-from ..deckstore import deck_or_404, library
-from ..extensions import db
+from ..extensions import db, decks
 from ..models import Classroom, Teacher
 from ..security import is_local_path
+from ..services import accounts, classes
+from ..services import results as results_service
 from .forms import ClassForm, LoginForm, UploadForm
 
 bp = Blueprint("teacher", __name__, url_prefix="/teacher")
@@ -50,11 +48,7 @@ def require_teacher() -> Response | None:
 
 @bp.context_processor
 def teacher_context() -> dict[str, object]:
-    return {
-        "teacher": g.get("teacher"),
-        "flag_names": RED_FLAG_NAMES,
-        "flag_meanings": RED_FLAGS,
-    }
+    return {"teacher": g.get("teacher")}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -63,17 +57,17 @@ def login() -> Response | str | tuple[str, int]:
     form = LoginForm(next=request.args.get("next", ""))
     if request.method == "POST":
         address = request.remote_addr or "unknown"
-        if teachers.is_throttled(address):
+        if accounts.is_throttled(address):
             abort(429)
         if form.validate_on_submit():
-            teacher = teachers.authenticate(form.username.data, form.password.data)
+            teacher = accounts.authenticate(form.username.data, form.password.data)
             if teacher is not None:
                 session.clear()  # a fresh session on login: nothing carried over from before
                 session["teacher_id"] = teacher.id
                 session["teacher_version"] = teacher.session_version
                 target = form.next.data
                 return redirect(target if is_local_path(target) else url_for("teacher.dashboard"))
-            teachers.record_failed_login(address)
+            accounts.record_failed_login(address)
             db.session.commit()
             form.password.errors.append("Wrong username or password.")
         return render_template("teacher/login.html", form=form), 401
@@ -94,7 +88,7 @@ def logout() -> Response:
 
 def class_form() -> ClassForm:
     form = ClassForm()
-    form.deck.choices = {deck.id: deck.title for deck in library().decks}
+    form.deck.choices = {deck.id: deck.title for deck in decks.all}
     return form
 
 
@@ -107,9 +101,9 @@ def dashboard() -> str:
 def dashboard_page(form: ClassForm) -> str:
     return render_template(
         "teacher/dashboard.html",
-        files=library().files,
-        deck_titles={deck.id: deck.title for deck in library().decks},
-        classes=teachers.classrooms_of(g.teacher),
+        files=decks.files,
+        deck_titles={deck.id: deck.title for deck in decks.all},
+        classes=classes.of_teacher(g.teacher),
         form=form,
     )
 
@@ -117,7 +111,7 @@ def dashboard_page(form: ClassForm) -> str:
 @bp.get("/decks/<deck_id>")
 def deck(deck_id: str) -> str:
     """Every question of a deck as students see it, with the answer."""
-    return render_template("teacher/deck.html", deck=deck_or_404(deck_id))
+    return render_template("teacher/deck.html", deck=decks.get_or_404(deck_id))
 
 
 @bp.route("/upload", methods=["GET", "POST"])
@@ -131,7 +125,7 @@ def upload() -> Response | str | tuple[str, int]:
         problems = result.problems
         if result.deck is not None:
             folder = Path(current_app.config["QUESTIONS_DIR"])
-            existing = library().get(result.deck.id)
+            existing = decks.get(result.deck.id)
             try:
                 if existing is not None and Path(existing.path).name != f"{result.deck.id}.yaml":
                     raise SaveRefused(f"the deck id '{result.deck.id}' is already used by {existing.path}")
@@ -142,7 +136,7 @@ def upload() -> Response | str | tuple[str, int]:
                 current_app.logger.error("cannot save an uploaded deck: %s", error)
                 problems = [f"{result.name}: not saved: the questions folder cannot be written to"]
             else:
-                library().refresh()
+                decks.library.refresh()
                 flash(f"Saved “{result.deck.title}”: {len(result.deck.questions)} questions.")
                 return redirect(url_for("teacher.deck", deck_id=result.deck.id))
     status = 400 if request.method == "POST" else 200
@@ -154,7 +148,7 @@ def create_class() -> Response | tuple[str, int]:
     """A new class for a deck, with its join code."""
     form = class_form()
     if form.validate_on_submit():
-        classroom = teachers.create_classroom(g.teacher, form.name.data, form.deck.data)
+        classroom = classes.create(g.teacher, form.name.data, form.deck.data)
         db.session.commit()
         flash(f"Class “{classroom.name}” created: students join with the code {classroom.code}.")
         return redirect(url_for("teacher.class_results", class_id=classroom.id))
@@ -172,7 +166,7 @@ def own_classroom_or_404(class_id: int) -> Classroom:
 def class_results(class_id: int) -> str:
     """How a class did: players, questions, the claims that fooled most; refreshes while playing."""
     classroom = own_classroom_or_404(class_id)
-    shown = deck_or_404(classroom.deck_id)
+    shown = decks.get_or_404(classroom.deck_id)
     return render_template(
         "teacher/results.html",
         deck=shown,
@@ -184,7 +178,7 @@ def class_results(class_id: int) -> str:
 @bp.get("/decks/<deck_id>/results")
 def deck_results(deck_id: str) -> str:
     """How everyone did on a deck."""
-    shown = deck_or_404(deck_id)
+    shown = decks.get_or_404(deck_id)
     return render_template(
         "teacher/results.html", deck=shown, classroom=None, results=results_service.results(shown)
     )
@@ -194,13 +188,13 @@ def deck_results(deck_id: str) -> str:
 def class_answers_csv(class_id: int) -> Response:
     """Every answer of a class, as a spreadsheet."""
     classroom = own_classroom_or_404(class_id)
-    return _csv(deck_or_404(classroom.deck_id), classroom, f"class-{classroom.code}-answers.csv")
+    return _csv(decks.get_or_404(classroom.deck_id), classroom, f"class-{classroom.code}-answers.csv")
 
 
 @bp.get("/decks/<deck_id>/answers.csv")
 def deck_answers_csv(deck_id: str) -> Response:
     """Every answer on a deck, as a spreadsheet."""
-    shown = deck_or_404(deck_id)
+    shown = decks.get_or_404(deck_id)
     return _csv(shown, None, f"{shown.id}-answers.csv")
 
 

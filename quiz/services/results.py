@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .decks import Deck
-from .decks.formats.csv_format import neutralise
-from .extensions import db
-from .game import Discernment, discernment
-from .models import Answer, Classroom, PlaySession, utcnow
+from ..decks import Deck
+from ..decks.formats.csv_format import neutralise
+from ..extensions import db
+from ..game import Discernment, discernment
+from ..models import Answer, Classroom, PlaySession, utcnow
 
 #: An unfinished round with a start or an answer this recent counts as "playing now" (the page
 #: refreshes); one left alone longer is someone who walked away.

@@ -1,4 +1,5 @@
-"""Play sessions: start a round, record answers, sum up. Database work only; callers commit."""
+"""A player's rounds, the same on every screen: start one, the next question, answer it, its
+reveal, the summary, resume and abandon. Database work only; the calling view commits."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from typing import Any
 from sqlalchemy import CursorResult, Executable, Insert
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .decks import Deck, Question
-from .extensions import db
-from .game import Discernment, discernment, draw_round
-from .models import Answer, Classroom, PlaySession, utcnow
+from ..decks import Deck, Question
+from ..extensions import db, decks
+from ..game import Discernment, discernment, draw_round
+from ..models import Answer, Classroom, PlaySession, utcnow
 
 
 class Outcome(enum.Enum):
@@ -28,7 +29,7 @@ class Outcome(enum.Enum):
     ROUND_OVER = "round over"
 
 
-def start_session(
+def start(
     deck: Deck,
     size: int,
     *,
@@ -54,7 +55,7 @@ def start_session(
 
 # The statements of every page of a round, built once: building one costs more than running it.
 _SESSION_BY_TOKEN = db.select(PlaySession).where(PlaySession.token == db.bindparam("token"))
-_SESSION_BY_TOKEN_LOCKED = _SESSION_BY_TOKEN.with_for_update()
+_SESSION_BY_TOKEN_LOCKED = _SESSION_BY_TOKEN.with_for_update().execution_options(writes=True)
 _ANSWERED_IDS = db.select(Answer.question_id).where(Answer.session_id == db.bindparam("session_id"))
 _ANSWER_COUNT = (
     db.select(db.func.count()).select_from(Answer).where(Answer.session_id == db.bindparam("session_id"))
@@ -64,24 +65,29 @@ _ANSWER_TO = db.select(Answer).where(
 )
 
 
-def find_session(token: str, *, for_update: bool = False) -> PlaySession | None:
-    """The play session with this token, or None; `for_update` locks its row until the commit
-    (PostgreSQL), so one player's answers are recorded one after another."""
+def find(token: str, *, for_update: bool = False) -> PlaySession | None:
+    """The round with this token, or None; `for_update` locks its row until the commit (and, on
+    SQLite, takes the writer's turn), so one player's answers are recorded one after another."""
     return db.session.scalar(_SESSION_BY_TOKEN_LOCKED if for_update else _SESSION_BY_TOKEN, {"token": token})
 
 
-def find_sessions(tokens: list[str]) -> dict[str, PlaySession]:
-    """The play sessions with these tokens (one query), by token; unknown tokens are left out."""
+def find_many(tokens: list[str]) -> dict[str, PlaySession]:
+    """The rounds with these tokens (one query), by token; unknown tokens are left out."""
     if not tokens:
         return {}
     rounds = db.session.scalars(db.select(PlaySession).where(PlaySession.token.in_(tokens)))
     return {play.token: play for play in rounds}
 
 
-def find_classroom(code: str) -> Classroom | None:
-    """The class with this join code (case, spaces and dashes ignored), or None."""
-    code = "".join(ch for ch in code if ch.isalnum()).upper()
-    return db.session.scalar(db.select(Classroom).where(Classroom.code == code)) if code else None
+def deck_of(play: PlaySession) -> Deck | None:
+    """The round's deck, or None when it is no longer loaded."""
+    return decks.get(play.deck_id)
+
+
+def question(play: PlaySession, question_id: str) -> Question | None:
+    """A question of the round's deck, or None when the deck (or the question) is gone."""
+    deck = deck_of(play)
+    return deck.question(question_id) if deck else None
 
 
 @dataclass(frozen=True)
@@ -111,14 +117,16 @@ def answer_to(play: PlaySession, question_id: str) -> Answer | None:
     return db.session.scalar(_ANSWER_TO, {"session_id": play.id, "question_id": question_id})
 
 
-def record_answer(
-    play: PlaySession, question: Question | None, question_id: str, choice: str, elapsed_ms: int | None
+def answer(
+    play: PlaySession, question_id: str, choice: str, *, shown_ms: int | None = None
 ) -> Outcome:
-    """Store one answer, once. The verdict comes from the deck, never from the client."""
+    """Store one answer to a question of the round, once. The verdict comes from the deck, never
+    from the client; the last answer closes the round."""
     if play.is_over:
         return Outcome.ROUND_OVER
     order = play.question_ids
-    if question is None or question_id not in order:
+    item = question(play, question_id)
+    if item is None or question_id not in order:
         return Outcome.NOT_IN_ROUND
     stored = _run(
         _insert_answer_once(db.session.get_bind().dialect.name),
@@ -126,8 +134,8 @@ def record_answer(
             "session_id": play.id,
             "question_id": question_id,
             "choice": choice,
-            "correct": question.is_correct(choice),
-            "elapsed_ms": elapsed_ms,
+            "correct": item.is_correct(choice),
+            "elapsed_ms": _elapsed_since(shown_ms, play),
             "answered_at": utcnow(),
         },
     ).first()
@@ -148,7 +156,7 @@ def _insert_answer_once(dialect: str) -> Insert:
     return once.returning(table.c.id)
 
 
-def abandon_session(play: PlaySession) -> None:
+def abandon(play: PlaySession) -> None:
     """Close a round that its player walked away from."""
     if not play.is_over:
         play.abandoned_at = utcnow()
@@ -165,8 +173,9 @@ class Review:
     correct: bool
 
 
-def summary(play: PlaySession, deck: Deck | None) -> tuple[Discernment, list[Review]]:
+def summary(play: PlaySession) -> tuple[Discernment, list[Review]]:
     """The player's discernment and the review list, in round order."""
+    deck = deck_of(play)
     by_id = {answer.question_id: answer for answer in play.answers}
     review = []
     for qid in play.question_ids:
@@ -186,7 +195,7 @@ def summary(play: PlaySession, deck: Deck | None) -> tuple[Discernment, list[Rev
     return discernment((r.verdict, r.choice) for r in review), review
 
 
-def elapsed_since(shown_ms: int | None, play: PlaySession) -> int | None:
+def _elapsed_since(shown_ms: int | None, play: PlaySession) -> int | None:
     """Milliseconds since a question was shown, from the page's timestamp, kept within the round."""
     if shown_ms is None:
         return None

@@ -1,22 +1,18 @@
-"""Teacher accounts, logins and their throttle, and classes. Database work only; callers commit."""
+"""Teacher accounts, logins and their throttle. Database work only; callers commit."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 from functools import cache
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .extensions import db
-from .models import Classroom, LoginAttempt, Teacher, utcnow
+from ..extensions import db
+from ..models import LoginAttempt, Teacher, utcnow
 
 #: Failed logins from one address allowed within THROTTLE_WINDOW before it gets 429s.
 MAX_FAILED_LOGINS = 5
 THROTTLE_WINDOW = timedelta(minutes=1)
-#: Join codes: no 0/O, 1/I/L, 2/Z, 5/S, 8/B look-alikes, so a code read aloud or off a board works.
-CODE_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
-CODE_LENGTH = 6
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -64,32 +60,6 @@ def record_failed_login(address: str) -> None:
     """Count a failed login against its address (and forget the ones older than the window)."""
     db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.attempted_at < utcnow() - THROTTLE_WINDOW))
     db.session.add(LoginAttempt(address=address[:64]))
-
-
-def new_join_code() -> str:
-    """A fresh class code of look-alike-free characters."""
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if db.session.scalar(db.select(Classroom.id).where(Classroom.code == code)) is None:
-            return code
-
-
-def create_classroom(teacher: Teacher, name: str, deck_id: str) -> Classroom:
-    """A class for one deck, with its join code."""
-    classroom = Classroom(code=new_join_code(), name=name.strip(), deck_id=deck_id, teacher_id=teacher.id)
-    db.session.add(classroom)
-    db.session.flush()
-    return classroom
-
-
-def classrooms_of(teacher: Teacher) -> list[Classroom]:
-    return list(
-        db.session.scalars(
-            db.select(Classroom)
-            .where(Classroom.teacher_id == teacher.id)
-            .order_by(Classroom.created_at.desc())
-        )
-    )
 
 
 @cache

@@ -1,0 +1,28 @@
+"""Forms of the round, on every screen: an answer, and Play again."""
+
+from __future__ import annotations
+
+from wtforms import HiddenField, StringField
+from wtforms.validators import AnyOf, InputRequired, Length, Optional
+
+from ..decks import ANSWERS
+from ..forms import PostedForm
+
+
+class AnswerForm(PostedForm):
+    """One answer: which question, and the button pressed."""
+
+    question_id = HiddenField(validators=[InputRequired(), Length(max=100)])
+    choice = StringField(validators=[InputRequired(), AnyOf(ANSWERS)])
+    shown = HiddenField(validators=[Optional(), Length(max=20)])
+
+    def shown_ms(self) -> int | None:
+        """When the page showed the question (ms since the epoch), if the form says so."""
+        value = (self.shown.data or "").strip()
+        return int(value) if value.isascii() and value.isdigit() else None
+
+
+class AgainForm(PostedForm):
+    """Play the same deck again, keeping the nickname and class."""
+
+    token = HiddenField(validators=[InputRequired(), Length(max=32)])

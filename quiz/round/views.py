@@ -1,0 +1,165 @@
+"""The round's pages: the next question, the answer, its reveal, the summary and Play again.
+
+Written once as class-based views; each screen registers them on its own blueprint with its
+`Screen` (`register_round`), so the browser and the kiosk show the same round their own way.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask.views import MethodView
+from werkzeug.wrappers import Response
+
+from ..decks import Deck, Question
+from ..extensions import db
+from ..models import Classroom, PlaySession
+from ..services import rounds
+from . import browser
+from .forms import AgainForm, AnswerForm
+from .screen import Screen
+
+QUESTION_GONE = "This question has been taken out of its deck. Ask your teacher to check it."
+
+
+def begin(
+    screen: Screen,
+    deck: Deck,
+    *,
+    mode: str,
+    nickname: str | None = None,
+    classroom: Classroom | None = None,
+) -> Response:
+    """Start a round of the deck on this screen, remember it in this browser, show its first question."""
+    if screen.fresh_start:
+        browser.forget(screen)
+    play = rounds.start(
+        deck, current_app.config[screen.round_size], mode=mode, nickname=nickname, classroom=classroom
+    )
+    db.session.commit()
+    browser.remember(play)
+    return redirect(url_for(screen.endpoint("question"), token=play.token))
+
+
+class RoundView(MethodView):
+    """A page of a round, shown by one screen."""
+
+    def __init__(self, screen: Screen) -> None:
+        self.screen = screen
+
+    def to(self, view: str, **values: str) -> Response:
+        return redirect(url_for(self.screen.endpoint(view), **values))
+
+    def question_of(self, play: PlaySession, question_id: str) -> Question:
+        """A question of the round's deck, or a 404 page when the deck has since lost it."""
+        item = rounds.question(play, question_id)
+        if item is None:
+            abort(404, description=QUESTION_GONE)
+        return item
+
+
+class QuestionPage(RoundView):
+    def get(self, token: str) -> ResponseReturnValue:
+        """The round's next unanswered question, or the summary when all are answered."""
+        play = browser.owned_or_404(token, self.screen)
+        progress = rounds.progress(play)
+        if progress.next_question_id is None or play.is_over:
+            return self.to("summary", token=token)
+        question_id = progress.next_question_id
+        return render_template(
+            self.screen.template("question"),
+            play=play,
+            question=self.question_of(play, question_id),
+            form=AnswerForm(question_id=question_id, shown=str(int(time.time() * 1000))),
+            number=progress.answered + 1,
+            total=progress.total,
+        )
+
+
+class AnswerAction(RoundView):
+    def post(self, token: str) -> Response:
+        """Record the answer once, then show its reveal (a reload or replay changes nothing)."""
+        form = AnswerForm()
+        if not form.validate_on_submit():
+            flash(self.screen.answer_missing)
+            return self.to("question", token=token)
+        # The form is read first: the round's locked read is where the writer's turn starts.
+        play = browser.owned_or_404(token, self.screen, for_update=True)
+        question_id = form.question_id.data
+        outcome = rounds.answer(play, question_id, form.choice.data, shown_ms=form.shown_ms())
+        db.session.commit()
+        if outcome is rounds.Outcome.NOT_IN_ROUND:
+            flash("That question is not part of your round.")
+            return self.to("question", token=token)
+        if outcome is rounds.Outcome.ROUND_OVER:
+            return self.to("summary", token=token)
+        if outcome is rounds.Outcome.ALREADY_ANSWERED:
+            flash("You had already answered this one: your first answer counts.")
+        return self.to("reveal", token=token, question_id=question_id)
+
+
+class RevealPage(RoundView):
+    def get(self, token: str, question_id: str) -> ResponseReturnValue:
+        """Right or wrong, the verdict, why, the red flags and where to check."""
+        play = browser.owned_or_404(token, self.screen)
+        given = rounds.answer_to(play, question_id)
+        if given is None:
+            return self.to("question", token=token)
+        order = play.question_ids
+        return render_template(
+            self.screen.template("reveal"),
+            play=play,
+            question=self.question_of(play, question_id),
+            answer=given,
+            number=order.index(question_id) + 1,
+            total=len(order),
+            is_last=play.is_over,  # the last answer closes the round
+        )
+
+
+class SummaryPage(RoundView):
+    def get(self, token: str) -> ResponseReturnValue:
+        """The score, discernment and lean, and a review of every claim."""
+        play = browser.owned_or_404(token, self.screen)
+        if not play.is_over:
+            return self.to("question", token=token)
+        result, review = rounds.summary(play)
+        return render_template(
+            self.screen.template("summary"),
+            play=play,
+            deck=rounds.deck_of(play),
+            result=result,
+            review=review,
+            again=AgainForm(token=play.token),
+        )
+
+
+class PlayAgain(RoundView):
+    def post(self) -> Response:
+        """A new round of the same deck, keeping the nickname and the class."""
+        form = AgainForm()
+        if not form.validate_on_submit():
+            flash("Press Start to play again.")
+            return redirect(url_for(self.screen.home))
+        previous = browser.owned_or_404(form.token.data, self.screen)
+        deck = rounds.deck_of(previous)
+        if deck is None:
+            flash("That deck is no longer here: choose another one.")
+            return redirect(url_for(self.screen.home))
+        return begin(
+            self.screen, deck, mode=previous.mode, nickname=previous.nickname, classroom=previous.classroom
+        )
+
+
+def register_round(bp: Blueprint, screen: Screen) -> None:
+    """Serve the round's pages on a screen's blueprint, under the same paths on every screen."""
+    for rule, name, view in (
+        ("/play/<token>", "question", QuestionPage),
+        ("/play/<token>/answer", "answer", AnswerAction),
+        ("/play/<token>/reveal/<question_id>", "reveal", RevealPage),
+        ("/play/<token>/summary", "summary", SummaryPage),
+        (screen.again_rule, "again", PlayAgain),
+    ):
+        bp.add_url_rule(rule, view_func=view.as_view(name, screen))
