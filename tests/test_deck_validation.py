@@ -385,6 +385,15 @@ def test_bundled_decks_are_valid():
         assert deck.questions
 
 
+@pytest.mark.parametrize("path", sorted(BUNDLED_DECKS.glob("*.yaml")), ids=lambda path: path.name)
+def test_bundled_decks_keep_the_rules_of_a_fact_checking_desk(path):
+    """Two sources from different outlets and a checked date on every question, quoted clues on
+    the dubious ones, checks on the plausible ones, and difficulty that tells nothing."""
+    deck, problems = load_deck_file(path, strict=True)
+    assert [str(p) for p in problems] == []
+    assert len(deck.questions) >= 30
+
+
 def test_library_skips_a_bad_file_and_loads_the_others(tmp_path, caplog):
     write_deck(tmp_path, make_deck(), "good.yaml")
     (tmp_path / "bad.yaml").write_text("title: [unclosed\n", encoding="utf-8")
