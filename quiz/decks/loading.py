@@ -459,15 +459,19 @@ class _Validator:
             self.problem(fields["quote"], f"{what}: quote '{quote}' is not in the question's text")
         return quote
 
-    def red_flags(self, fields: dict[str, yaml.Node], what: str, published: tuple[str, ...]) -> list[RedFlag]:
-        node = fields.get("red_flags")
+    def items(self, fields: dict[str, yaml.Node], key: str, what: str, shape: str) -> list[yaml.Node]:
+        """The items of an optional list field; anything but a list is a problem."""
+        node = fields.get(key)
         if node is None:
             return []
         if not isinstance(node, yaml.SequenceNode):
-            self.problem(node, f"{what}: red_flags must be a list, e.g. [ai-image, fabricated]")
+            self.problem(node, f"{what}: {key} must be a list{shape}")
             return []
+        return node.value
+
+    def red_flags(self, fields: dict[str, yaml.Node], what: str, published: tuple[str, ...]) -> list[RedFlag]:
         flags: list[RedFlag] = []
-        for item in node.value:
+        for item in self.items(fields, "red_flags", what, ", e.g. [ai-image, fabricated]"):
             if isinstance(item, yaml.MappingNode):
                 detail = self.mapping(item, f"{what}: red flag", ("flag", "quote", "note")) or {}
                 name_node = detail.get("flag", item)
@@ -492,14 +496,8 @@ class _Validator:
         return flags
 
     def checks(self, fields: dict[str, yaml.Node], what: str, published: tuple[str, ...]) -> list[Check]:
-        node = fields.get("checks_out")
-        if node is None:
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            self.problem(node, f"{what}: checks_out must be a list of notes (note, and an optional quote)")
-            return []
         checks = []
-        for item in node.value:
+        for item in self.items(fields, "checks_out", what, " of notes (note, and an optional quote)"):
             detail = self.mapping(item, f"{what}: checks_out", ("note", "quote"))
             if detail is None:
                 continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 ANSWERS = ("plausible", "dubious")
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -109,6 +110,23 @@ class Question:
     def is_correct(self, choice: str) -> bool:
         """Whether `choice` ('plausible' or 'dubious') matches the verdict."""
         return choice == self.answer
+
+    def as_written(self) -> dict[str, Any]:
+        """Every field as a deck file writes it, the empty ones too, in the file's order."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "claim": self.claim,
+            "context": self.context,
+            "image_credit": self.image_credit,
+            "answer": self.answer,
+            "explanation": self.explanation,
+            "red_flags": [flag.as_written() for flag in self.red_flags],
+            "checks_out": [check.as_written() for check in self.checks_out],
+            "sources": [{"title": s.title, "url": s.url} for s in self.sources],
+            "difficulty": self.difficulty,
+            "checked": self.checked,
+        }
 
     @property
     def flag_names(self) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 from werkzeug.wrappers import Response
 
-from ..decks import Deck, Question
+from ..decks import Deck
 from ..extensions import db
 from ..models import Classroom, PlaySession
 from ..services import rounds
@@ -52,12 +52,20 @@ class RoundView(MethodView):
     def to(self, view: str, **values: str) -> Response:
         return redirect(url_for(self.screen.endpoint(view), **values))
 
-    def question_of(self, play: PlaySession, question_id: str) -> Question:
-        """A question of the round's deck, or a 404 page when the deck has since lost it."""
+    def render(self, page: str, play: PlaySession, **context: object) -> str:
+        """One of the round's pages, in the screen's own template."""
+        return render_template(self.screen.template(page), play=play, **context)
+
+    def render_question(self, page: str, play: PlaySession, question_id: str, **context: object) -> str:
+        """A page about one question of the round (its question or its reveal), with its place
+        in the round; a 404 page when the deck has since lost the question."""
         item = rounds.question(play, question_id)
         if item is None:
             abort(404, description=QUESTION_GONE)
-        return item
+        order = play.question_ids
+        return self.render(
+            page, play, question=item, number=order.index(question_id) + 1, total=len(order), **context
+        )
 
 
 class QuestionPage(RoundView):
@@ -68,14 +76,8 @@ class QuestionPage(RoundView):
         if progress.next_question_id is None or play.is_over:
             return self.to("summary", token=token)
         question_id = progress.next_question_id
-        return render_template(
-            self.screen.template("question"),
-            play=play,
-            question=self.question_of(play, question_id),
-            form=AnswerForm(question_id=question_id, shown=str(int(time.time() * 1000))),
-            number=progress.answered + 1,
-            total=progress.total,
-        )
+        form = AnswerForm(question_id=question_id, shown=str(int(time.time() * 1000)))
+        return self.render_question("question", play, question_id, form=form)
 
 
 class AnswerAction(RoundView):
@@ -107,16 +109,8 @@ class RevealPage(RoundView):
         given = rounds.answer_to(play, question_id)
         if given is None:
             return self.to("question", token=token)
-        order = play.question_ids
-        return render_template(
-            self.screen.template("reveal"),
-            play=play,
-            question=self.question_of(play, question_id),
-            answer=given,
-            number=order.index(question_id) + 1,
-            total=len(order),
-            is_last=play.is_over,  # the last answer closes the round
-        )
+        # The last answer closes the round: its reveal says Next shows the results.
+        return self.render_question("reveal", play, question_id, answer=given, is_last=play.is_over)
 
 
 class SummaryPage(RoundView):
@@ -126,9 +120,9 @@ class SummaryPage(RoundView):
         if not play.is_over:
             return self.to("question", token=token)
         result, review = rounds.summary(play)
-        return render_template(
-            self.screen.template("summary"),
-            play=play,
+        return self.render(
+            "summary",
+            play,
             deck=rounds.deck_of(play),
             result=result,
             review=review,

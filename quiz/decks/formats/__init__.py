@@ -88,20 +88,7 @@ def deck_mapping(deck: Deck) -> dict[str, Any]:
         mapping["origin"] = dict(deck.origin)
     questions = []
     for q in deck.questions:
-        item = {
-            "id": q.id,
-            "title": q.title,
-            "claim": q.claim,
-            "context": q.context,
-            "image_credit": q.image_credit,
-            "answer": q.answer,
-            "explanation": q.explanation,
-            "red_flags": [flag.as_written() for flag in q.red_flags],
-            "checks_out": [check.as_written() for check in q.checks_out],
-            "sources": [{"title": s.title, "url": s.url} for s in q.sources],
-            "difficulty": q.difficulty,
-            "checked": q.checked,
-        }
+        item = q.as_written()
         questions.append({k: v for k, v in item.items() if v or k in ("answer", "explanation", "sources")})
     mapping["questions"] = questions
     return mapping

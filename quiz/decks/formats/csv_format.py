@@ -26,23 +26,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..loading import Located, Problem, slugify, unique_id
+from ..loading import QUESTION_FIELDS, Located, Problem, slugify, unique_id
 from ..model import Deck, Question
 
 REQUIRED = ("id", "claim", "answer", "explanation", "source_title", "source_url")
-#: The question fields of one cell each; `checked` is left out of an export that has no dates.
-TEXT_COLUMNS = (
-    "id",
-    "title",
-    "claim",
-    "context",
-    "image_credit",
-    "answer",
-    "explanation",
-    "red_flags",
-    "difficulty",
-    "checked",
-)
+#: The question fields of one cell each (`checked` is left out of an export that has no dates).
+TEXT_COLUMNS = tuple(name for name in QUESTION_FIELDS if name not in ("checks_out", "sources"))
 BASE_COLUMNS = TEXT_COLUMNS[:-1]
 HEADER = (*BASE_COLUMNS, "source_title", "source_url")
 #: Fields that take a group of columns per item: group -> its parts ("" is the bare group name).

@@ -449,16 +449,9 @@ def write(deck: Deck) -> str:
             title = _one_line(q.title)
             # A title comment must never be taken for the comment line that carries the fields.
             out.append(f"// Title: {title}" if title.lower().startswith("quiz:") else f"// {title}")
-        meta: dict[str, Any] = {
-            "title": q.title,
-            "context": q.context,
-            "image_credit": q.image_credit,
-            "red_flags": [flag.as_written() for flag in q.red_flags],
-            "checks_out": [check.as_written() for check in q.checks_out],
-            "sources": [{"title": s.title, "url": s.url} for s in q.sources],
-            "difficulty": q.difficulty,
-            "checked": q.checked.isoformat() if q.checked else "",
-        }
+        written = q.as_written()
+        meta: dict[str, Any] = {key: written[key] for key in META_FIELDS}
+        meta["checked"] = q.checked.isoformat() if q.checked else ""
         out.append(f"{META_PREFIX} {json.dumps({k: v for k, v in meta.items() if v}, ensure_ascii=False)}")
         feedback = q.explanation
         if q.sources:
