@@ -16,8 +16,29 @@ from quiz.extensions import db
 
 PROJECT = Path(__file__).resolve().parent.parent
 BUNDLED_DECKS = PROJECT / "questions"
+
+
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker empties and fills a database of its own (`quiz_test_gw0`...),
+    made on first use (the role needs CREATEDB)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    from sqlalchemy import create_engine, make_url, text
+
+    shared = make_url(url)
+    own = shared.set(database=f"{shared.database}_{worker}")
+    engine = create_engine(shared, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = text("SELECT 1 FROM pg_database WHERE datname = :name")
+        if not connection.scalar(exists, {"name": own.database}):
+            connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
 #: Set (e.g. postgresql+psycopg://quiz:quiz@127.0.0.1/quiz_test) to run the suite on PostgreSQL.
-TEST_DATABASE_URL = os.environ.get("QUIZ_TEST_DATABASE_URL", "")
+TEST_DATABASE_URL = _worker_database(os.environ.get("QUIZ_TEST_DATABASE_URL", ""))
 
 
 def make_question(number: int, answer: str, **overrides: Any) -> dict[str, Any]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import re
 import threading
 import time
 
 import pytest
 
-from bench.load import Browser, Recorder, answer_form, check_database, form_inputs, start_form, start_server
+from quiz.testing import Browser, answer_form, check_database, form_inputs, start_form, start_server
 
 from .conftest import TEST_DATABASE_URL
 
@@ -22,8 +21,8 @@ KILL_AFTER_ACKNOWLEDGED = 60
 class CrashPlayer:
     """Plays a round over HTTP until the server goes away, remembering what was acknowledged."""
 
-    def __init__(self, port: int, recorder: Recorder) -> None:
-        self.browser = Browser("127.0.0.1", port, 10, recorder, time.monotonic() + 120)
+    def __init__(self, port: int) -> None:
+        self.browser = Browser("127.0.0.1", port, deadline=time.monotonic() + 120)
         self.token = ""
         self.acknowledged: list[tuple[str, str]] = []
 
@@ -47,11 +46,9 @@ class CrashPlayer:
 
 
 def test_sigkill_during_a_burst_loses_no_acknowledged_answer_and_rounds_resume(tmp_path):
-    args = argparse.Namespace(round_size=10, questions_dir=None, workers=None, database=None)
     servers = []
-    server = start_server(args, tmp_path, servers.append)
-    recorder = Recorder()
-    players = [CrashPlayer(server.port, recorder) for _ in range(PLAYERS)]
+    server = start_server(tmp_path, servers.append)
+    players = [CrashPlayer(server.port) for _ in range(PLAYERS)]
     try:
         for player in players:
             player.start()
@@ -71,7 +68,7 @@ def test_sigkill_during_a_burst_loses_no_acknowledged_answer_and_rounds_resume(t
         assert any(len(p.acknowledged) < 10 for p in players), "the kill came after every round ended"
 
         # The same database, a new server process.
-        server = start_server(args, tmp_path, servers.append)
+        server = start_server(tmp_path, servers.append)
         check = check_database(server.database, {p.token for p in players}, acknowledged)
         assert check["lost"] == 0, check["lost_examples"]
         assert check["duplicates"] == 0

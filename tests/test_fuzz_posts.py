@@ -328,6 +328,7 @@ def test_post_endpoints_are_found_in_the_url_map():
     assert {"kiosk.start", "kiosk.answer", "kiosk.again", "kiosk.reset"} <= endpoints
 
 
+@pytest.mark.fuzz
 @pytest.mark.parametrize(("endpoint", "rule"), POST_RULES, ids=[endpoint for endpoint, _ in POST_RULES])
 def test_generated_posts_never_get_a_server_error_or_break_a_round(app, teacher, endpoint, rule):
     # One app per test function (the `app` fixture); each example gets a fresh browser in it.

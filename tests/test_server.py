@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import os
 import socket
@@ -13,19 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from bench.load import Browser, Recorder, form_inputs, start_form, start_server, tcp_sockets
+from quiz.testing import Browser, form_inputs, start_form, start_server, tcp_sockets
 
 from .conftest import TEST_DATABASE_URL
 
 
 def serve(tmp_path, workers: int):
     """`quiz serve --workers N` on a fresh database, stopped at the end."""
-    args = argparse.Namespace(
-        round_size=3, questions_dir=None, workers=workers, database=TEST_DATABASE_URL or None
-    )
     servers = []
     try:
-        yield start_server(args, tmp_path, servers.append)
+        yield start_server(
+            tmp_path, servers.append, round_size=3, workers=workers, database=TEST_DATABASE_URL or None
+        )
     finally:
         for server in servers:
             server.stop()
@@ -43,7 +41,7 @@ def two_workers(tmp_path):
 
 
 def start_round(server) -> tuple[int | None, str | None]:
-    browser = Browser("127.0.0.1", server.port, 10, Recorder(), time.monotonic() + 60)
+    browser = Browser("127.0.0.1", server.port, deadline=time.monotonic() + 60)
     try:
         _, _, page = browser.request("home", "GET", "/")
         form = start_form(form_inputs(page), "north-korea-photos")
@@ -63,7 +61,7 @@ def test_a_connection_that_sends_nothing_does_not_hold_up_other_players(one_work
     # Browsers open spare connections and may leave them idle for seconds.
     with socket.create_connection(("127.0.0.1", one_worker.port)):
         time.sleep(0.1)
-        browser = Browser("127.0.0.1", one_worker.port, 10, Recorder(), time.monotonic() + 60)
+        browser = Browser("127.0.0.1", one_worker.port, deadline=time.monotonic() + 60)
         started = time.monotonic()
         status, _, body = browser.request("healthz", "GET", "/healthz")
         waited = time.monotonic() - started

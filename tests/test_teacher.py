@@ -325,7 +325,10 @@ def test_upload_that_would_make_a_deck_file_over_the_limit_is_refused(client, au
     questions = [f"::Q{n}:: Claim {n}. {{T####Fine. https://example.org/{n}}}" for n in range(15_000)]
     data = "\n\n".join(questions).encode()
     assert len(data) < 1_000_000
-    page = upload(client, data, "big.gift")
+    # A raw body: the test client would spool an encoded one this large to a file it never closes.
+    body = b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.gift"\r\n\r\n'
+    body += data + b"\r\n--b--\r\n"
+    page = client.post("/teacher/upload", data=body, content_type="multipart/form-data; boundary=b")
     assert page.status_code == 400
     assert "over the limit of 1,000,000: split it into smaller files" in page.text
     assert sorted(p.name for p in deck_dir.iterdir()) == ["test-deck.yaml"]

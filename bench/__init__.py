@@ -1,1 +1,0 @@
-"""Load benchmarks and the HTTP players they are made of (used by the crash test too)."""
