@@ -117,9 +117,7 @@ def answer_to(play: PlaySession, question_id: str) -> Answer | None:
     return db.session.scalar(_ANSWER_TO, {"session_id": play.id, "question_id": question_id})
 
 
-def answer(
-    play: PlaySession, question_id: str, choice: str, *, shown_ms: int | None = None
-) -> Outcome:
+def answer(play: PlaySession, question_id: str, choice: str, *, shown_ms: int | None = None) -> Outcome:
     """Store one answer to a question of the round, once. The verdict comes from the deck, never
     from the client; the last answer closes the round."""
     if play.is_over:
