@@ -492,6 +492,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--rounds-per-player", type=int, default=1)
     p.add_argument("--round-size", type=int, default=10, help="questions per round (QUIZ_ROUND_SIZE)")
     p.add_argument("--workers", type=int, help="worker processes of the server (default: its own)")
+    p.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                   help="a setting for the server (repeatable), e.g. QUIZ_TRUSTED_PROXIES=1")  # fmt: skip
     p.add_argument("--scenario", choices=("games", "lockstep"), default="games",
                    help="games: complete rounds as fast as possible; lockstep: everyone answers "
                         "question k at the same moment (a barrier before each answer)")  # fmt: skip
@@ -577,6 +579,7 @@ def main(argv: list[str] | None = None) -> int:
                     round_size=args.round_size,
                     questions_dir=args.questions_dir,
                     workers=args.workers,
+                    settings=dict(item.split("=", 1) for item in args.env),
                 )
             finally:
                 if server is None:

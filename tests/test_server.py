@@ -6,13 +6,14 @@ import http.client
 import os
 import socket
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from quiz.testing import Browser, form_inputs, start_form, start_server, tcp_sockets
+from quiz.testing import Browser, Dribbler, answer_form, form_inputs, start_form, start_server, tcp_sockets
 
 from .conftest import TEST_DATABASE_URL
 
@@ -68,6 +69,42 @@ def test_a_connection_that_sends_nothing_does_not_hold_up_other_players(one_work
         browser.close()
     assert (status, body) == (200, "ok")
     assert waited < 1.0, f"an idle connection held the only worker for {waited:.1f} s"
+
+
+def test_a_round_is_played_to_the_end_while_eight_slow_clients_dribble(one_worker):
+    """Slow clients (a byte every half second, in the headers of a GET or the body of a POST)
+    hold up nobody, and those sending a body are refused and logged once it is overdue."""
+    stop = threading.Event()
+    slow = [Dribbler(one_worker.port, n % 2 == 1, 0.5, stop) for n in range(8)]
+    for dribbler in slow:
+        dribbler.start()
+    try:
+        time.sleep(1.5)  # every slow connection is in, and in the middle of its request
+        player = Browser("127.0.0.1", one_worker.port, timeout=5, deadline=time.monotonic() + 60)
+        status, question, page = player.request(
+            "start", "POST", "/play", start_form(form_inputs(player.request("home", "GET", "/")[2]))
+        )
+        answered = 0
+        while question and "/play/" in question and not question.endswith("/summary"):
+            status, _, page = player.request("question", "GET", question)
+            fields = form_inputs(page)
+            if "question_id" not in fields:
+                break
+            _, reveal, _ = player.request(
+                "answer", "POST", f"{question}/answer", answer_form(fields, "dubious")
+            )
+            assert reveal and "/reveal/" in reveal
+            answered += 1
+        player.close()
+        assert answered == 3  # the whole round (3 questions here)
+        assert all(d.is_alive() for d in slow), "the slow clients were still sending"
+        deadline = time.monotonic() + 15
+        while any(d.payload and d.is_alive() for d in slow) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(d.payload and d.is_alive() for d in slow), "slow bodies are refused once overdue"
+        assert one_worker.log_tail(200).count("slow client 127.0.0.1: its POST /play did not arrive") == 4
+    finally:
+        stop.set()
 
 
 def test_the_log_gives_the_address_and_no_empty_one(one_worker):
