@@ -29,12 +29,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _resolve_paths(app)
 
     from . import cli, errors, extensions, forms, qr, security
+    from .decks.model import highlight
+    from .game import LEVELS
 
     security.init_app(app)
     extensions.db.init_app(app)
     extensions.csrf.init_app(app)
     app.jinja_env.globals["csrf_field"] = forms.csrf_field
     app.jinja_env.filters["qr"] = qr.qr_svg
+    app.jinja_env.globals.update(highlight=highlight, levels=LEVELS)
     extensions.init_compression(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_DIR / "migrations"))
     from . import database

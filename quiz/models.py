@@ -93,6 +93,8 @@ class Answer(db.Model):
     correct: Mapped[bool]
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
     elapsed_ms: Mapped[int | None]
+    #: How sure the player said they were: 1 just guessing, 2 fairly sure, 3 very sure; None unrated.
+    confidence: Mapped[int | None]
 
     play_session: Mapped[PlaySession] = relationship(back_populates="answers")
 

@@ -20,8 +20,15 @@
     document.addEventListener("keydown", function (event) {
       if (!toggle.checked || event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
       var target = event.target;
-      if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable)) return;
+      var typing = target && target.tagName === "INPUT" && target.type !== "radio" && target.type !== "checkbox";
+      if (typing || (target && (target.tagName === "TEXTAREA" || target.isContentEditable))) return;
       var key = event.key.toLowerCase();
+      var sure = document.querySelector('input[name="confidence"][value="' + key + '"]');
+      if (sure) {
+        event.preventDefault();
+        sure.checked = true;
+        return;
+      }
       var value = key === "p" ? "plausible" : key === "d" ? "dubious" : null;
       if (!value) return;
       var button = document.querySelector('button[name="choice"][value="' + value + '"]');

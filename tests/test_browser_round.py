@@ -82,13 +82,13 @@ def test_full_round_by_keyboard_alone(browser, base_url):
         page.wait_for_selector("[data-shortcuts]:not([hidden])")
         assert page.locator(".progress-text").inner_text() == f"Question {number} of 4"
         if number == 1:
-            # Skip link, name, then the two answers, then the switch for the shortcuts.
-            assert [tab(page)["text"] for _ in range(4)] == [
-                "Skip to content",
-                "Plausible or Dubious?",
-                "Plausible",
-                "Dubious",
-            ]
+            # Skip link, name, how sure (one stop for the group), the two answers, the switch.
+            assert [tab(page)["text"] for _ in range(2)] == ["Skip to content", "Plausible or Dubious?"]
+            sure = tab(page)
+            assert (sure["type"], sure["id"]) == ("radio", "confidence-0")
+            page.keyboard.press("ArrowRight")  # Fairly sure
+            assert page.evaluate(FOCUSED)["id"] == "confidence-1"
+            assert [tab(page)["text"] for _ in range(2)] == ["Plausible", "Dubious"]
             assert tab(page)["type"] == "checkbox"
             # Shift+Tab back to Dubious, and Enter answers.
             page.keyboard.press("Shift+Tab")
@@ -110,8 +110,9 @@ def test_full_round_by_keyboard_alone(browser, base_url):
     assert "Your results, Ada" in page.locator("h1").inner_text()
     assert page.locator(".review-item").count() == 4
     assert re.search(r"Dubious claims caught\s+\d of 2", page.inner_text(".tallies"))
-    # Play again is the first stop after the results heading; Enter starts a new round.
-    assert tab(page)["text"] == "Play again"
+    # Play again (after Practise the ones you missed, when there are any); Enter starts a new round.
+    assert tab(page)["text"] in ("Practise the ones you missed", "Play again")
+    tab_to(page, "Play again")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/play/[\w-]+$"))
     assert page.locator(".progress-text").inner_text() == "Question 1 of 4"

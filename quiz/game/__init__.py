@@ -1,6 +1,20 @@
-"""The game's rules: draw a round, score it, measure discernment. Plain functions over plain data."""
+"""The game's rules: draw a round, score it, measure discernment and calibration, tally the
+red flags. Plain functions over plain data."""
 
+from .calibration import LEVELS, Calibration, calibration
+from .clues import FlagTally, red_flags
 from .discernment import Discernment, discernment
-from .rounds import draw_round
+from .rounds import draw_practice, draw_round, streak
 
-__all__ = ["Discernment", "discernment", "draw_round"]
+__all__ = [
+    "LEVELS",
+    "Calibration",
+    "Discernment",
+    "FlagTally",
+    "calibration",
+    "discernment",
+    "draw_practice",
+    "draw_round",
+    "red_flags",
+    "streak",
+]

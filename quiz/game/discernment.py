@@ -15,6 +15,11 @@ from statistics import NormalDist
 
 #: |c| below this reads as balanced; about a quarter of a standard deviation.
 LEAN_THRESHOLD = 0.25
+#: |d'| below this is no better than guessing: on a 10-claim round, 6 right of 10 (3 and 3)
+#: gives d' = 0.42, 7 of 10 gives 0.88.
+GUESSING = 0.5
+#: d' from here on tells the two apart well (9 of 10 right gives 1.93).
+DISCERNING = 1.5
 #: The bias meter spans c from -METER_SPAN (too sceptical) to +METER_SPAN (too trusting).
 METER_SPAN = 1.5
 
@@ -62,14 +67,42 @@ class Discernment:
         return 50 - half, 50 + half
 
     @property
+    def skill(self) -> str:
+        """'below chance', 'guessing', 'better than chance' or 'discerning', from d'."""
+        if self.total == 0:
+            return "guessing"
+        if self.d_prime <= -GUESSING:
+            return "below chance"
+        if self.d_prime < GUESSING:
+            return "guessing"
+        return "discerning" if self.d_prime >= DISCERNING else "better than chance"
+
+    @property
+    def skill_words(self) -> str:
+        """How well the player told the two apart, said plainly."""
+        return {
+            "below chance": "You got more wrong than tossing a coin would: read each claim again "
+            "for the clue, then check it before you decide.",
+            "guessing": "You did no better than guessing this time: a coin would have scored about the same.",
+            "better than chance": "You told dubious claims from plausible ones better than chance.",
+            "discerning": "You told dubious claims from plausible ones well.",
+        }[self.skill]
+
+    @property
     def verdict(self) -> str:
-        """The lean said in plain words, with the answers that show it."""
+        """The lean said in plain words, with the answers that show it (never "balanced" for a
+        player who did no better than guessing: they may lean nowhere, but they were not right)."""
         doubted = self.plausible_total - self.plausible_trusted
         believed = self.dubious_total - self.dubious_caught
         if self.lean == "sceptical":
             return f"You lean sceptical: you doubted {_claims(doubted, 'true')}."
         if self.lean == "trusting":
             return f"You lean trusting: you believed {_claims(believed, 'dubious')}."
+        if self.skill in ("guessing", "below chance"):
+            return (
+                f"You did not lean either way: you doubted {_claims(doubted, 'true')} "
+                f"and believed {_claims(believed, 'dubious')}."
+            )
         if doubted == believed == 0:
             return "Balanced and spot on: you trusted every true claim and caught every dubious one."
         return (

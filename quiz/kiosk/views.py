@@ -27,6 +27,7 @@ SCREEN = Screen(
     modes=("kiosk",),
     templates="kiosk",
     round_size="KIOSK_ROUND_SIZE",
+    practice_rule="/practice",
     again_rule="/again",
     home="kiosk.attract",
     answer_missing="Tap Plausible or Dubious to answer.",

@@ -19,6 +19,7 @@ SCREEN = Screen(
     modes=("web", "class"),
     templates="play",
     round_size="ROUND_SIZE",
+    practice_rule="/play/practice",
     again_rule="/play/again",
     home="play.home",
     answer_missing="Choose Plausible or Dubious to answer.",

@@ -17,8 +17,10 @@ class Screen:
     templates: str
     #: The setting with the size of its rounds.
     round_size: str
-    #: The rule of its "Play again" form (under the blueprint's prefix).
+    #: The rules of its "Play again" and "Practise the ones you missed" forms (under the
+    #: blueprint's prefix).
     again_rule: str
+    practice_rule: str
     #: Where a player goes when there is no round to show.
     home: str
     #: What it says when an answer came without a verdict.

@@ -22,6 +22,7 @@ from .forms import AgainForm, AnswerForm
 from .screen import Screen
 
 QUESTION_GONE = "This question has been taken out of its deck. Ask your teacher to check it."
+CONFIDENCE_UNKNOWN = "Choose how sure you are from Just guessing, Fairly sure and Very sure, or none of them."
 
 
 def begin(
@@ -31,12 +32,18 @@ def begin(
     mode: str,
     nickname: str | None = None,
     classroom: Classroom | None = None,
+    question_ids: list[str] | None = None,
 ) -> Response:
     """Start a round of the deck on this screen, remember it in this browser, show its first question."""
     if screen.fresh_start:
         browser.forget(screen)
     play = rounds.start(
-        deck, current_app.config[screen.round_size], mode=mode, nickname=nickname, classroom=classroom
+        deck,
+        current_app.config[screen.round_size],
+        mode=mode,
+        nickname=nickname,
+        classroom=classroom,
+        question_ids=question_ids,
     )
     db.session.commit()
     browser.remember(play)
@@ -85,12 +92,14 @@ class AnswerAction(RoundView):
         """Record the answer once, then show its reveal (a reload or replay changes nothing)."""
         form = AnswerForm()
         if not form.validate_on_submit():
-            flash(self.screen.answer_missing)
+            flash(CONFIDENCE_UNKNOWN if form.confidence.errors else self.screen.answer_missing)
             return self.to("question", token=token)
         # The form is read first: the round's locked read is where the writer's turn starts.
         play = browser.owned_or_404(token, self.screen, for_update=True)
         question_id = form.question_id.data
-        outcome = rounds.answer(play, question_id, form.choice.data, shown_ms=form.shown_ms())
+        outcome = rounds.answer(
+            play, question_id, form.choice.data, confidence=form.confidence_level(), shown_ms=form.shown_ms()
+        )
         db.session.commit()
         if outcome is rounds.Outcome.NOT_IN_ROUND:
             flash("That question is not part of your round.")
@@ -110,7 +119,14 @@ class RevealPage(RoundView):
         if given is None:
             return self.to("question", token=token)
         # The last answer closes the round: its reveal says Next shows the results.
-        return self.render_question("reveal", play, question_id, answer=given, is_last=play.is_over)
+        return self.render_question(
+            "reveal",
+            play,
+            question_id,
+            answer=given,
+            is_last=play.is_over,
+            streak=rounds.streak_at(play, question_id),
+        )
 
 
 class SummaryPage(RoundView):
@@ -119,13 +135,12 @@ class SummaryPage(RoundView):
         play = browser.owned_or_404(token, self.screen)
         if not play.is_over:
             return self.to("question", token=token)
-        result, review = rounds.summary(play)
+        recent = [other for other in browser.remembered() if other.mode in self.screen.modes]
         return self.render(
             "summary",
             play,
             deck=rounds.deck_of(play),
-            result=result,
-            review=review,
+            summary=rounds.summary(play, recent),
             again=AgainForm(token=play.token),
         )
 
@@ -147,6 +162,30 @@ class PlayAgain(RoundView):
         )
 
 
+class Practice(RoundView):
+    def post(self) -> Response:
+        """A round of the claims this browser got wrong in its recent rounds of the deck, topped
+        up with claims it has not seen."""
+        form = AgainForm()
+        if not form.validate_on_submit():
+            return redirect(url_for(self.screen.home))
+        previous = browser.owned_or_404(form.token.data, self.screen)
+        deck = rounds.deck_of(previous)
+        if deck is None:
+            flash("That deck is no longer here: choose another one.")
+            return redirect(url_for(self.screen.home))
+        recent = [p for p in browser.remembered() if p.mode in self.screen.modes]
+        chosen = rounds.practice(deck, recent, current_app.config[self.screen.round_size])
+        return begin(
+            self.screen,
+            deck,
+            mode=previous.mode,
+            nickname=previous.nickname,
+            classroom=previous.classroom,
+            question_ids=chosen,
+        )
+
+
 def register_round(bp: Blueprint, screen: Screen) -> None:
     """Serve the round's pages on a screen's blueprint, under the same paths on every screen."""
     for rule, name, view in (
@@ -155,5 +194,6 @@ def register_round(bp: Blueprint, screen: Screen) -> None:
         ("/play/<token>/reveal/<question_id>", "reveal", RevealPage),
         ("/play/<token>/summary", "summary", SummaryPage),
         (screen.again_rule, "again", PlayAgain),
+        (screen.practice_rule, "practice", Practice),
     ):
         bp.add_url_rule(rule, view_func=view.as_view(name, screen))

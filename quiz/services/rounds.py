@@ -16,7 +16,17 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..decks import Deck, Question
 from ..extensions import db, decks
-from ..game import Discernment, discernment, draw_round
+from ..game import (
+    Calibration,
+    Discernment,
+    FlagTally,
+    calibration,
+    discernment,
+    draw_practice,
+    draw_round,
+    red_flags,
+    streak,
+)
 from ..models import Answer, Classroom, PlaySession, utcnow
 
 
@@ -37,9 +47,10 @@ def start(
     nickname: str | None = None,
     classroom: Classroom | None = None,
     seed: int | str | None = None,
+    question_ids: list[str] | None = None,
 ) -> PlaySession:
-    """A new play session with its round drawn from the deck."""
-    order = draw_round(deck.questions, size, seed)
+    """A new play session with its round drawn from the deck (or with these questions)."""
+    order = question_ids if question_ids is not None else draw_round(deck.questions, size, seed)
     play = PlaySession(
         token=secrets.token_urlsafe(16),
         deck_id=deck.id,
@@ -117,7 +128,14 @@ def answer_to(play: PlaySession, question_id: str) -> Answer | None:
     return db.session.scalar(_ANSWER_TO, {"session_id": play.id, "question_id": question_id})
 
 
-def answer(play: PlaySession, question_id: str, choice: str, *, shown_ms: int | None = None) -> Outcome:
+def answer(
+    play: PlaySession,
+    question_id: str,
+    choice: str,
+    *,
+    confidence: int | None = None,
+    shown_ms: int | None = None,
+) -> Outcome:
     """Store one answer to a question of the round, once. The verdict comes from the deck, never
     from the client; the last answer closes the round."""
     if play.is_over:
@@ -135,6 +153,7 @@ def answer(play: PlaySession, question_id: str, choice: str, *, shown_ms: int | 
             "correct": item.is_correct(choice),
             "elapsed_ms": _elapsed_since(shown_ms, play),
             "answered_at": utcnow(),
+            "confidence": confidence,
         },
     ).first()
     if stored is None:
@@ -169,10 +188,25 @@ class Review:
     choice: str
     verdict: str
     correct: bool
+    confidence: int | None = None
+    question: Question | None = None
 
 
-def summary(play: PlaySession) -> tuple[Discernment, list[Review]]:
-    """The player's discernment and the review list, in round order."""
+@dataclass(frozen=True)
+class Summary:
+    """What a finished round teaches: discernment, each claim, the red flags missed and caught,
+    and how sure the player was against how often they were right (over their recent rounds)."""
+
+    result: Discernment
+    review: list[Review]
+    missed_flags: list[FlagTally]
+    caught_flags: list[FlagTally]
+    calibration: Calibration
+    can_practise: bool
+
+
+def summary(play: PlaySession, recent: list[PlaySession] | None = None) -> Summary:
+    """The round's summary; `recent` are the player's other rounds for calibration and practice."""
     deck = deck_of(play)
     by_id = {answer.question_id: answer for answer in play.answers}
     review = []
@@ -188,9 +222,47 @@ def summary(play: PlaySession) -> tuple[Discernment, list[Review]]:
                 choice=answer.choice,
                 verdict=answer.verdict,
                 correct=answer.correct,
+                confidence=answer.confidence,
+                question=question,
             )
         )
-    return discernment((r.verdict, r.choice) for r in review), review
+    missed, caught = red_flags((r.question, r.choice) for r in review if r.question is not None)
+    rounds = [play, *(other for other in recent or [] if other.id != play.id)]
+    rated = db.session.execute(
+        db.select(Answer.confidence, Answer.correct).where(
+            Answer.session_id.in_([p.id for p in rounds]), Answer.confidence.is_not(None)
+        )
+    )
+    return Summary(
+        result=discernment((r.verdict, r.choice) for r in review),
+        review=review,
+        missed_flags=missed,
+        caught_flags=caught,
+        calibration=calibration(rated),
+        can_practise=any(not r.correct for r in review) and deck is not None,
+    )
+
+
+def practice(deck: Deck, plays: list[PlaySession], size: int) -> list[str]:
+    """A practice round of a deck: the claims answered wrong in these rounds of it, newest first,
+    topped up with claims not seen yet (see game.draw_practice)."""
+    answered = db.session.execute(
+        db.select(Answer.question_id, Answer.correct)
+        .where(Answer.session_id.in_([p.id for p in plays if p.deck_id == deck.id]))
+        .order_by(Answer.answered_at.desc(), Answer.id.desc())
+    ).all()
+    missed = [qid for qid, correct in answered if not correct]
+    return draw_practice(deck.questions, missed, [qid for qid, _ in answered], size)
+
+
+def streak_at(play: PlaySession, question_id: str) -> int:
+    """Right answers in a row, in the order given, up to and including this question's."""
+    outcomes = []
+    for answer in play.answers:  # in the order they were given
+        outcomes.append(answer.correct)
+        if answer.question_id == question_id:
+            break
+    return streak(outcomes)
 
 
 def _elapsed_since(shown_ms: int | None, play: PlaySession) -> int | None:
