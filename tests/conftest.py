@@ -79,7 +79,7 @@ def write_deck(folder: Path, deck: dict[str, Any], name: str = "test-deck.yaml")
 def deck_folder(tmp_path: Path, deck: dict[str, Any], name: str = "test-deck.yaml") -> Path:
     """A deck folder in tmp_path holding one deck file."""
     folder = tmp_path / "questions"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     write_deck(folder, deck, name)
     return folder
 

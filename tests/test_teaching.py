@@ -168,3 +168,246 @@ def test_highlight_marks_each_quote_ignoring_case_spacing_and_curly_quotes():
 
 def test_highlight_without_a_match_leaves_the_text_whole():
     assert highlight("Plain text.", ("absent",)) == [("Plain text.", False)]
+
+
+# ---- the pages ---------------------------------------------------------------------------------
+
+from quiz.extensions import db, decks  # noqa: E402
+from quiz.models import Answer  # noqa: E402
+
+
+def stored_confidence(app) -> list[int | None]:
+    with app.app_context():
+        return list(db.session.scalars(db.select(Answer.confidence).order_by(Answer.id)))
+
+
+@pytest.mark.parametrize(("sent", "stored"), [({}, None), ({"confidence": "1"}, 1), ({"confidence": "3"}, 3)])
+def test_an_answer_stores_how_sure_the_player_was_or_none(app, player, sent, stored):
+    player.start()
+    qid = player.current_question_id()
+    response = player.client.post(
+        f"{player.url}/answer", data={"question_id": qid, "choice": "dubious", **sent}
+    )
+    assert "/reveal/" in response.headers["Location"]
+    assert stored_confidence(app) == [stored]
+
+
+@pytest.mark.parametrize("bad", ["4", "0", "sure", "٣", "1; DROP TABLE answer", ""])
+def test_an_unknown_confidence_is_a_form_message_and_stores_nothing(app, player, bad):
+    player.start()
+    qid = player.current_question_id()
+    response = player.client.post(
+        f"{player.url}/answer", data={"question_id": qid, "choice": "dubious", "confidence": bad}
+    )
+    if bad == "":  # an empty choice is no choice: an unrated answer
+        assert stored_confidence(app) == [None]
+        return
+    assert response.status_code == 302 and response.headers["Location"].endswith(player.url)
+    assert stored_confidence(app) == []
+    page = player.client.get(player.url).text
+    assert "Choose how sure you are from Just guessing, Fairly sure and Very sure" in page
+
+
+def test_confidence_never_changes_the_score(app, client):
+    scores = []
+    for confidence in ("1", "3", None):
+        from .conftest import Player
+
+        player = Player(app.test_client())
+        player.start()
+        with app.app_context():
+            verdicts = {q.id: q.answer for q in decks.get("test-deck").questions}
+        while (qid := player.current_question_id()) is not None:
+            data = {"question_id": qid, "choice": verdicts[qid]}
+            if confidence:
+                data["confidence"] = confidence
+            player.client.post(f"{player.url}/answer", data=data)
+        scores.append(player.client.get(f"{player.url}/summary").text.count("✓</span> Right"))
+    assert scores == [10, 10, 10]
+
+
+def test_question_page_offers_the_three_levels_as_radio_inputs(player):
+    player.start()
+    page = player.client.get(player.url).text
+    for value, label in (("1", "Just guessing"), ("2", "Fairly sure"), ("3", "Very sure")):
+        assert f'name="confidence" type="radio" value="{value}"' in page
+        assert label in page
+
+
+def test_a_very_sure_wrong_answer_gets_the_hypercorrection_message(app, player):
+    player.start()
+    qid = player.current_question_id()
+    with app.app_context():
+        wrong = "plausible" if decks.get("test-deck").question(qid).answer == "dubious" else "dubious"
+    reveal = player.client.post(
+        f"{player.url}/answer",
+        data={"question_id": qid, "choice": wrong, "confidence": "3"},
+        follow_redirects=True,
+    ).text
+    assert "You were very sure, and it was wrong." in reveal
+    assert "(very sure)" in reveal
+
+
+def test_a_fairly_sure_wrong_answer_has_no_such_message(app, player):
+    player.start()
+    qid = player.current_question_id()
+    with app.app_context():
+        wrong = "plausible" if decks.get("test-deck").question(qid).answer == "dubious" else "dubious"
+    reveal = player.client.post(
+        f"{player.url}/answer",
+        data={"question_id": qid, "choice": wrong, "confidence": "2"},
+        follow_redirects=True,
+    ).text
+    assert "You were very sure" not in reveal
+
+
+CLUE_DECK = {
+    "schema": 1,
+    "id": "test-deck",
+    "title": "Clues",
+    "questions": [
+        {
+            "id": "old-leader",
+            "claim": "The leader, who is 105, still rules.",
+            "context": "Our guide told us the leader, who is 105, still rules.",
+            "image_credit": "Lauren/Midjourney",
+            "answer": "dubious",
+            "explanation": "He died in 1994.",
+            "red_flags": [
+                {
+                    "flag": "impossible-number",
+                    "quote": "who is 105",
+                    "note": "Kim Il Sung died in 1994, aged 82.",
+                },
+                "ai-image",
+            ],
+            "sources": [{"title": "S", "url": "https://example.org/s"}],
+        },
+        {
+            "id": "subway",
+            "claim": "The subway is deep.",
+            "context": "The subway is deep: 110 metres.",
+            "answer": "plausible",
+            "explanation": "It is.",
+            "checks_out": [{"quote": "110 metres", "note": "Engineers give the same depth."}],
+            "sources": [{"title": "S", "url": "https://example.org/t"}],
+            "checked": "2026-11-30",
+        },
+    ],
+}
+
+
+@pytest.fixture
+def clue_dir(tmp_path):
+    from .conftest import deck_folder
+
+    return deck_folder(tmp_path / "clues", CLUE_DECK)
+
+
+@pytest.fixture
+def clue_app(app_config, clue_dir):
+    from quiz import create_app
+
+    app = create_app({**app_config, "QUESTIONS_DIR": str(clue_dir), "ROUND_SIZE": 2})
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def reveal_of(app, question_id: str, choice: str) -> str:
+    from .conftest import Player
+
+    player = Player(app.test_client())
+    player.start()
+    while (qid := player.current_question_id()) != question_id:
+        player.answer(qid, "dubious")
+    return player.client.post(
+        f"{player.url}/answer", data={"question_id": qid, "choice": choice}, follow_redirects=True
+    ).text
+
+
+def test_the_reveal_marks_the_words_that_give_the_answer_away_and_says_what_they_mean(clue_app):
+    page = reveal_of(clue_app, "old-leader", "plausible")
+    assert "Our guide told us the leader, <mark>who is 105</mark>, still rules." in page
+    assert "<mark>Lauren/Midjourney</mark>" not in page  # ai-image has no quote here
+    assert "<q>who is 105</q>: Kim Il Sung died in 1994, aged 82." in page
+    assert "Red flags" in page
+
+
+def test_the_reveal_of_a_plausible_claim_says_what_checks_out_and_when_it_was_checked(clue_app):
+    page = reveal_of(clue_app, "subway", "plausible")
+    assert "What checks out" in page
+    assert "<q>110 metres</q>: Engineers give the same depth." in page
+    assert "The subway is deep: <mark>110 metres</mark>." in page
+    assert "Checked against the sources in November 2026." in page
+
+
+def play_all(app, player, choose) -> None:
+    with app.app_context():
+        verdicts = {q.id: q.answer for q in decks.get("test-deck").questions}
+    while (qid := player.current_question_id()) is not None:
+        player.answer(qid, choose(verdicts[qid]))
+
+
+def test_practise_the_ones_you_missed_replays_every_wrong_answer(app, player):
+    app.config["ROUND_SIZE"] = 6
+    player.start()
+    wrong = []
+
+    def choose(verdict: str) -> str:
+        if len(wrong) < 3 and verdict == "dubious":
+            wrong.append(player.current_question_id())
+            return "plausible"
+        return verdict
+
+    play_all(app, player, choose)
+    summary = player.client.get(f"{player.url}/summary").text
+    assert "Practise the ones you missed" in summary
+    first = player.token
+    response = player.client.post("/play/practice", data={"token": first})
+    practice = response.headers["Location"].rsplit("/", 1)[1]
+    assert practice != first
+    with app.app_context():
+        from quiz.services import rounds
+
+        order = rounds.find(practice).question_ids
+        answered_before = rounds.find(first).question_ids
+    assert set(wrong) <= set(order) and len(order) == 6
+    assert not (set(order) - set(wrong)) & set(answered_before), "top-ups are claims not seen yet"
+
+
+def test_a_perfect_round_offers_no_practice(app, player):
+    player.start()
+    play_all(app, player, lambda verdict: verdict)
+    assert "Practise the ones you missed" not in player.client.get(f"{player.url}/summary").text
+
+
+def test_practice_of_another_browsers_round_is_refused(app, player):
+    player.start()
+    play_all(app, player, lambda verdict: "dubious")
+    stranger = app.test_client()
+    assert stranger.post("/play/practice", data={"token": player.token}).status_code == 404
+
+
+def test_the_summary_says_a_guesser_did_no_better_than_guessing(app, player):
+    player.start()
+    play_all(app, player, lambda verdict: "plausible")
+    page = player.client.get(f"{player.url}/summary").text
+    assert "You did no better than guessing this time" in page
+    assert "You missed" in page and "Fabricated" in page  # the test deck's dubious claims
+
+
+def test_the_summary_shows_calibration_from_five_rated_answers_at_a_level(app, player):
+    player.start()
+    with app.app_context():
+        verdicts = {q.id: q.answer for q in decks.get("test-deck").questions}
+    for n in range(10):
+        qid = player.current_question_id()
+        data = {"question_id": qid, "choice": verdicts[qid], "confidence": "3" if n < 5 else "1"}
+        player.client.post(f"{player.url}/answer", data=data)
+    page = player.client.get(f"{player.url}/summary").text
+    assert "When you said <em>Very sure</em> you were right 5 of 5 times." in page
+    assert "When you said <em>Just guessing</em> you were right 5 of 5 times." in page
+    assert "<details>" in page
