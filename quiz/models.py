@@ -24,6 +24,8 @@ class Teacher(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: Bumped at logout: a copy of an older session cookie no longer opens the teacher area.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: An admin may replace and delete any uploaded deck and sees every class's results.
+    is_admin: Mapped[bool] = mapped_column(default=False, server_default="0")
 
 
 class LoginAttempt(db.Model):

@@ -168,7 +168,8 @@ def test_class_results_match_hand_computed_figures(app, client, auth):
     # The doubter: 5 of 10 right, every dubious caught, no plausible trusted: sceptical.
     row = re.search(r"<td>Doubter</td>(.*?)</tr>", page, re.S).group(1)
     assert "<td>5 of 10</td>" in row and "<td>5 of 5</td>" in row and "<td>0 of 5</td>" in row
-    assert "sceptical (c = -1.38)" in row and "<td>finished</td>" in row
+    assert "<td>sceptical</td>" in row and "<td>finished</td>" in row
+    assert "no better than guessing" in row  # every dubious caught, but every true claim doubted
     row = re.search(r"<td>Truster</td>(.*?)</tr>", page, re.S).group(1)
     assert "answered 1 of 10" in row
     # Someone is still playing, so the page refreshes itself.
@@ -421,3 +422,61 @@ def test_class_code_typed_with_a_dash_still_joins(app, client, auth):
     student.start(class_code=f"{code[:3].lower()}-{code[3:]}")
     with app.app_context():
         assert db.session.scalar(db.select(PlaySession)).classroom_id == class_id
+
+
+# ---- what fooled the class ---------------------------------------------------------------------
+
+
+def verdicts_of(app) -> dict[str, str]:
+    with app.app_context():
+        return {q.id: q.answer for q in decks.get("test-deck").questions}
+
+
+def test_class_results_show_confident_errors_calibration_and_the_flags_missed_most(app, client, auth):
+    auth.login()
+    class_id, code = create_class(app, client)
+    verdicts = verdicts_of(app)
+    for name in ("Ana", "Ben", "Cy"):
+        student = Player(app.test_client())
+        student.start(class_code=code, nickname=name)
+        while (qid := student.current_question_id()) is not None:
+            # Everyone believes every dubious claim, very sure; and gets the true ones right.
+            student.client.post(
+                f"{student.url}/answer", data={"question_id": qid, "choice": "plausible", "confidence": "3"}
+            )
+    page = client.get(f"/teacher/classes/{class_id}").text
+    assert "Confident errors: wrong, and very sure" in page
+    assert "100% wrong and very sure (3 of 3)" in page
+    assert "When they said <em>Very sure</em> they were right 15 of 30 times (50%)." in page
+    assert "They were surer than they were right" in page
+    assert "The red flags they missed most" in page and "Fabricated" in page
+    assert "They lean trusting" in page and "As a group they did no better than guessing" in page
+    assert sum(v == "plausible" for v in verdicts.values()) == 6
+
+
+def test_a_student_who_answers_faster_than_anyone_can_read_is_flagged(app, client, auth):
+    import time
+
+    auth.login()
+    class_id, code = create_class(app, client)
+    rusher = Player(app.test_client())
+    rusher.start(class_code=code, nickname="Rusher")
+    reader = Player(app.test_client())
+    reader.start(class_code=code, nickname="Reader")
+    with app.app_context():  # both rounds began a minute ago, so their pages can be older than now
+        for play in db.session.scalars(db.select(PlaySession)):
+            play.started_at -= timedelta(minutes=1)
+        db.session.commit()
+    for student, shown_ago_ms in ((rusher, 300), (reader, 8000)):
+        while (qid := student.current_question_id()) is not None:
+            shown = int(time.time() * 1000) - shown_ago_ms
+            student.client.post(
+                f"{student.url}/answer", data={"question_id": qid, "choice": "dubious", "shown": str(shown)}
+            )
+    page = client.get(f"/teacher/classes/{class_id}").text
+    row = re.search(r"<td>Rusher ?(.*?)</tr>", page, re.S).group(1)
+    assert "too fast to read" in row
+    assert "too fast to read" not in re.search(r"<td>Reader(.*?)</tr>", page, re.S).group(1)
+    # Each player's answers, with the time each took.
+    detail = re.search(r"<summary>Reader: .*?</details>", page, re.S).group(0)
+    assert detail.count("<li>") == 10 and re.search(r"after [789]\.\d s", detail)

@@ -68,20 +68,25 @@ class Calibration:
 
 def calibration(answers: Iterable[tuple[int | None, bool]]) -> Calibration:
     """Sum up (confidence or None, right) pairs."""
-    counts = {level: [0, 0] for level in LEVELS}
+    return weighted_calibration((confidence, right, 1) for confidence, right in answers)
+
+
+def weighted_calibration(counts: Iterable[tuple[int | None, bool, int]]) -> Calibration:
+    """Sum up (confidence or None, right, how many answers) rows, as a GROUP BY gives them."""
+    tally = {level: [0, 0] for level in LEVELS}
     squared = claimed = right_total = 0.0
     rated = 0
-    for confidence, right in answers:
-        if confidence not in LEVELS:
+    for confidence, right, number in counts:
+        if confidence not in LEVELS or number <= 0:
             continue
-        counts[confidence][0] += 1
-        counts[confidence][1] += bool(right)
+        tally[confidence][0] += number
+        tally[confidence][1] += number if right else 0
         probability = PROBABILITY[confidence]
-        squared += (probability - (1.0 if right else 0.0)) ** 2
-        claimed += probability
-        right_total += bool(right)
-        rated += 1
-    levels = tuple(Level(level, n, k) for level, (n, k) in counts.items() if n)
+        squared += number * (probability - (1.0 if right else 0.0)) ** 2
+        claimed += number * probability
+        right_total += number if right else 0
+        rated += number
+    levels = tuple(Level(level, n, k) for level, (n, k) in tally.items() if n)
     if not rated:
         return Calibration(levels, None, None)
     return Calibration(levels, round(squared / rated, 6), round((claimed - right_total) / rated, 6))

@@ -125,6 +125,12 @@ def discernment(answers: Iterable[tuple[str, str]]) -> Discernment:
         else:
             trusted += choice == "plausible"
             doubted += choice != "plausible"
+    return from_counts(hits, misses, trusted, doubted)
+
+
+def from_counts(hits: int, misses: int, trusted: int, doubted: int) -> Discernment:
+    """Discernment from the four counts: dubious claims caught and believed, plausible claims
+    trusted and doubted."""
     hit_rate = (hits + 0.5) / (hits + misses + 1)
     false_alarm_rate = (doubted + 0.5) / (trusted + doubted + 1)
     z_hit, z_false_alarm = _z(hit_rate), _z(false_alarm_rate)

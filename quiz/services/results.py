@@ -1,35 +1,55 @@
-"""Results for teachers: each player's score and discernment, each question's share correct."""
+"""Results for teachers: players, questions, what fooled the class and how sure it was.
+
+Everything is summed up by the database (GROUP BY), so a page costs the same with a hundred
+rounds as with a hundred thousand; only the players listed are read one by one, at most
+PLAYERS_SHOWN of them. A teacher sees their own classes' players, an admin everyone's.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
+import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, case, func, or_
 
 from ..decks import Deck
 from ..decks.formats.csv_format import neutralise
 from ..extensions import db
-from ..game import Discernment, discernment
-from ..models import Answer, Classroom, PlaySession, utcnow
+from ..game import Calibration, Discernment, FlagTally, from_counts, weighted_calibration
+from ..models import Answer, Classroom, PlaySession, Teacher, utcnow
 
 #: An unfinished round with a start or an answer this recent counts as "playing now" (the page
 #: refreshes); one left alone longer is someone who walked away.
 PLAYING_WINDOW = timedelta(minutes=10)
+#: Players listed on a results page (the CSV has every answer).
+PLAYERS_SHOWN = 200
+#: An answer sooner than this after its claim appeared was not read.
+TOO_FAST_MS = 1500
+#: Claims that this share of the answerers got wrong while Very sure are confident errors.
+CONFIDENT_ERROR_SHARE = 0.3
 
 
 @dataclass(frozen=True)
 class PlayerResult:
-    """One play session as a teacher sees it."""
+    """One round as a teacher sees it."""
 
+    session_id: int
     nickname: str
     started_at: datetime
     finished: bool
     answered: int
     total: int
     result: Discernment
+    too_fast: int  # answers given sooner than anyone can read the claim
+
+    @property
+    def rushed(self) -> bool:
+        """Most answers came faster than a claim can be read."""
+        return self.too_fast * 2 > self.answered
 
 
 @dataclass(frozen=True)
@@ -41,77 +61,201 @@ class QuestionResult:
     verdict: str
     answered: int
     correct: int
+    sure_and_wrong: int = 0
 
     @property
     def share_correct(self) -> float:
         return self.correct / self.answered if self.answered else 0.0
 
+    @property
+    def share_sure_and_wrong(self) -> float:
+        return self.sure_and_wrong / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True)
+class AnswerDetail:
+    """One answer in a player's detail: the claim, the choice and how long it took."""
+
+    claim: str
+    choice: str
+    correct: bool
+    confidence: int | None
+    elapsed_ms: int | None
+    answered_at: datetime
+
 
 @dataclass(frozen=True)
 class Results:
     players: list[PlayerResult]
+    player_count: int
     questions: list[QuestionResult]
     playing_now: bool
+    calibration: Calibration
+    missed_flags: list[FlagTally]
+    class_result: Discernment
+    details: dict[int, list[AnswerDetail]] = field(default_factory=dict)
 
     def fooled_most(self, verdict: str) -> list[QuestionResult]:
         """Questions of one verdict that fooled someone, those that fooled most players first."""
         fooled = [q for q in self.questions if q.verdict == verdict and q.correct < q.answered]
         return sorted(fooled, key=lambda q: (q.share_correct, -q.answered, q.question_id))
 
+    @property
+    def confident_errors(self) -> list[QuestionResult]:
+        """Claims that at least CONFIDENT_ERROR_SHARE of the answerers got wrong while Very sure."""
+        errors = [q for q in self.questions if q.answered and q.share_sure_and_wrong >= CONFIDENT_ERROR_SHARE]
+        return sorted(errors, key=lambda q: (-q.share_sure_and_wrong, q.question_id))
 
-def _sessions_query(deck_id: str, classroom: Classroom | None):  # type: ignore[no-untyped-def]
-    query = db.select(PlaySession).where(PlaySession.deck_id == deck_id)
+
+def _rounds(deck_id: str, classroom: Classroom | None, viewer: Teacher | None) -> ColumnElement[bool]:
+    """Which rounds a results page covers: a class's, or a deck's that this teacher may see."""
+    where = PlaySession.deck_id == deck_id
     if classroom is not None:
-        query = query.where(PlaySession.classroom_id == classroom.id)
-    return query
+        return and_(where, PlaySession.classroom_id == classroom.id)
+    if viewer is None or viewer.is_admin:
+        return where
+    own = db.select(Classroom.id).where(Classroom.teacher_id == viewer.id)
+    return and_(where, PlaySession.classroom_id.in_(own))
 
 
-def results(deck: Deck, classroom: Classroom | None = None) -> Results:
-    """Every player's result and every question's figures for a deck, or one class's play of it."""
-    plays = list(db.session.scalars(_sessions_query(deck.id, classroom).order_by(PlaySession.started_at)))
-    answers = db.session.scalars(
-        db.select(Answer).where(
-            Answer.session_id.in_(_sessions_query(deck.id, classroom).with_only_columns(PlaySession.id))
-        )
+def results(
+    deck: Deck, classroom: Classroom | None = None, viewer: Teacher | None = None, *, details: bool = False
+) -> Results:
+    """The figures of a deck's rounds (one class's, or those `viewer` may see)."""
+    where = _rounds(deck.id, classroom, viewer)
+    dubious_answer = or_(
+        and_(Answer.choice == "dubious", Answer.correct), and_(Answer.choice == "plausible", ~Answer.correct)
     )
-    by_session: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    last_seen = {play.id: _naive(play.started_at) for play in plays}
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    verdicts: dict[str, str] = {}
-    for answer in answers:
-        by_session[answer.session_id].append((answer.verdict, answer.choice))
-        last_seen[answer.session_id] = max(last_seen[answer.session_id], _naive(answer.answered_at))
-        counts[answer.question_id][0] += 1
-        counts[answer.question_id][1] += bool(answer.correct)
-        verdicts.setdefault(answer.question_id, answer.verdict)
+    counts = [
+        func.sum(case((and_(Answer.choice == "dubious", Answer.correct), 1), else_=0)),
+        func.sum(case((and_(Answer.choice == "plausible", ~Answer.correct), 1), else_=0)),
+        func.sum(case((and_(Answer.choice == "plausible", Answer.correct), 1), else_=0)),
+        func.sum(case((and_(Answer.choice == "dubious", ~Answer.correct), 1), else_=0)),
+    ]
+    too_fast = func.sum(case((Answer.elapsed_ms < TOO_FAST_MS, 1), else_=0))
+    per_round = (
+        db.select(
+            PlaySession.id,
+            PlaySession.nickname,
+            PlaySession.started_at,
+            PlaySession.finished_at,
+            PlaySession.question_order,
+            func.count(Answer.id),
+            *counts,
+            too_fast,
+        )
+        .join(Answer, Answer.session_id == PlaySession.id)
+        .where(where)
+        .group_by(PlaySession.id)
+    )
     # A player is a round with at least one answer: a Start pressed and left is nobody's result.
+    player_count = db.session.scalar(db.select(func.count()).select_from(per_round.subquery())) or 0
+    rows = db.session.execute(per_round.order_by(PlaySession.started_at.desc()).limit(PLAYERS_SHOWN)).all()
     players = [
         PlayerResult(
-            nickname=play.nickname or "anonymous",
-            started_at=play.started_at,
-            finished=play.finished_at is not None,
-            answered=len(by_session[play.id]),
-            total=len(play.question_ids),
-            result=discernment(by_session[play.id]),
+            session_id=sid,
+            nickname=nickname or "anonymous",
+            started_at=started,
+            finished=finished is not None,
+            answered=answered,
+            total=len(json.loads(order)),
+            result=from_counts(int(h or 0), int(m or 0), int(t or 0), int(d or 0)),
+            too_fast=int(fast or 0),
         )
-        for play in plays
-        if by_session[play.id]
+        for sid, nickname, started, finished, order, answered, h, m, t, d, fast in reversed(rows)
     ]
-    questions = [QuestionResult(q.id, q.claim, q.answer, *counts.get(q.id, (0, 0))) for q in deck.questions]
+    per_question = db.session.execute(
+        db.select(
+            Answer.question_id,
+            func.count(Answer.id),
+            func.sum(case((Answer.correct, 1), else_=0)),
+            func.sum(case((and_(Answer.confidence == 3, ~Answer.correct), 1), else_=0)),
+            func.max(case((dubious_answer, 1), else_=0)),
+        )
+        .join(PlaySession, Answer.session_id == PlaySession.id)
+        .where(where)
+        .group_by(Answer.question_id)
+    ).all()
+    figures = {qid: (n, int(right or 0), int(sure or 0), dub) for qid, n, right, sure, dub in per_question}
+    questions = [
+        QuestionResult(q.id, q.claim, q.answer, *figures.get(q.id, (0, 0, 0))[:3]) for q in deck.questions
+    ]
     # Questions since removed from the deck keep their figures.
     questions += [
-        QuestionResult(qid, f"(no longer in the deck: '{qid}')", verdicts[qid], *counts[qid])
-        for qid in counts
+        QuestionResult(
+            qid, f"(no longer in the deck: '{qid}')", "dubious" if dub else "plausible", n, right, sure
+        )
+        for qid, (n, right, sure, dub) in figures.items()
         if deck.question(qid) is None
     ]
-    recent = _naive(utcnow()) - PLAYING_WINDOW
-    playing_now = any(not p.is_over and last_seen[p.id] >= recent for p in plays)
-    return Results(players, questions, playing_now)
+    missed: dict[str, list[str]] = {}
+    for q in questions:
+        item = deck.question(q.question_id)
+        if item is None or item.answer != "dubious" or q.correct == q.answered:
+            continue
+        for flag in item.red_flags:
+            missed.setdefault(flag.flag, []).extend([item.claim] * (q.answered - q.correct))
+    missed_flags = sorted(
+        (FlagTally(f, tuple(c)) for f, c in missed.items()), key=lambda t: (-len(t.claims), t.name)
+    )
+    by_level = db.session.execute(
+        db.select(Answer.confidence, Answer.correct, func.count(Answer.id))
+        .join(PlaySession, Answer.session_id == PlaySession.id)
+        .where(where, Answer.confidence.is_not(None))
+        .group_by(Answer.confidence, Answer.correct)
+    ).all()
+    recent = utcnow() - PLAYING_WINDOW
+    playing_now = db.session.scalar(
+        db.select(func.count())
+        .select_from(PlaySession)
+        .where(
+            where,
+            PlaySession.finished_at.is_(None),
+            PlaySession.abandoned_at.is_(None),
+            or_(
+                PlaySession.started_at >= recent,
+                db.select(Answer.id)
+                .where(Answer.session_id == PlaySession.id, Answer.answered_at >= recent)
+                .exists(),
+            ),
+        )
+    )
+    whole = [
+        sum(getattr(p.result, name) for p in players) for name in ("dubious_caught", "plausible_trusted")
+    ]
+    totals = [sum(getattr(p.result, name) for p in players) for name in ("dubious_total", "plausible_total")]
+    return Results(
+        players=players,
+        player_count=player_count,
+        questions=questions,
+        playing_now=bool(playing_now),
+        calibration=weighted_calibration(by_level),
+        missed_flags=missed_flags,
+        class_result=from_counts(whole[0], totals[0] - whole[0], whole[1], totals[1] - whole[1]),
+        details=_details(deck, [p.session_id for p in players]) if details else {},
+    )
 
 
-def _naive(moment: datetime) -> datetime:
-    """A UTC time without its zone (SQLite gives naive times, PostgreSQL aware ones)."""
-    return moment.replace(tzinfo=None)
+def _details(deck: Deck, session_ids: list[int]) -> dict[int, list[AnswerDetail]]:
+    """Each listed player's answers, in the order given (for a class: a few hundred rows)."""
+    found: dict[int, list[AnswerDetail]] = {sid: [] for sid in session_ids}
+    if not session_ids:
+        return found
+    for answer in db.session.scalars(
+        db.select(Answer).where(Answer.session_id.in_(session_ids)).order_by(Answer.session_id, Answer.id)
+    ):
+        item = deck.question(answer.question_id)
+        found[answer.session_id].append(
+            AnswerDetail(
+                claim=item.claim if item else answer.question_id,
+                choice=answer.choice,
+                correct=answer.correct,
+                confidence=answer.confidence,
+                elapsed_ms=answer.elapsed_ms,
+                answered_at=answer.answered_at,
+            )
+        )
+    return found
 
 
 CSV_HEADER = (
@@ -123,18 +267,23 @@ CSV_HEADER = (
     "choice",
     "verdict",
     "correct",
+    "confidence",
     "answered_at",
     "elapsed_ms",
 )
 
 
-def answers_csv(deck: Deck, classroom: Classroom | None = None) -> Iterator[str]:
-    """Every answer as CSV rows, cells that a spreadsheet would run made inert."""
+def answers_csv(
+    deck: Deck, classroom: Classroom | None = None, viewer: Teacher | None = None
+) -> Iterator[str]:
+    """Every answer as CSV rows, streamed, cells that a spreadsheet would run made inert."""
     query = (
-        db.select(Answer, PlaySession)
-        .join(PlaySession)
-        .where(PlaySession.id.in_(_sessions_query(deck.id, classroom).with_only_columns(PlaySession.id)))
+        db.select(Answer, PlaySession.nickname, Classroom.code)
+        .join(PlaySession, Answer.session_id == PlaySession.id)
+        .outerjoin(Classroom, PlaySession.classroom_id == Classroom.id)
+        .where(_rounds(deck.id, classroom, viewer))
         .order_by(PlaySession.id, Answer.id)
+        .execution_options(yield_per=1000)
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -147,19 +296,22 @@ def answers_csv(deck: Deck, classroom: Classroom | None = None) -> Iterator[str]
 
     writer.writerow(CSV_HEADER)
     yield "\ufeff" + flush()
-    for answer, play in db.session.execute(query):
+    for number, (answer, nickname, code) in enumerate(db.session.execute(query), start=1):
         question = deck.question(answer.question_id)
         row = (
-            play.id,
-            play.nickname or "anonymous",
-            play.classroom.code if play.classroom else "",
+            answer.session_id,
+            nickname or "anonymous",
+            code or "",
             answer.question_id,
             question.claim if question else "",
             answer.choice,
             answer.verdict,
             "yes" if answer.correct else "no",
+            answer.confidence or "",
             answer.answered_at.isoformat(timespec="seconds"),
             "" if answer.elapsed_ms is None else answer.elapsed_ms,
         )
         writer.writerow([neutralise(str(cell)) for cell in row])
-        yield flush()
+        if number % 500 == 0:
+            yield flush()
+    yield flush()

@@ -15,9 +15,11 @@ from flask import (
     render_template,
     request,
     session,
+    stream_with_context,
     url_for,
 )
 
+from ..decks import Deck
 from ..decks.uploads import SaveRefused, convert_upload, save_deck
 from ..extensions import db, decks
 from ..models import Classroom, Teacher
@@ -171,7 +173,7 @@ def class_results(class_id: int) -> str:
         "teacher/results.html",
         deck=shown,
         classroom=classroom,
-        results=results_service.results(shown, classroom),
+        results=results_service.results(shown, classroom, details=True),
     )
 
 
@@ -180,7 +182,10 @@ def deck_results(deck_id: str) -> str:
     """How everyone did on a deck."""
     shown = decks.get_or_404(deck_id)
     return render_template(
-        "teacher/results.html", deck=shown, classroom=None, results=results_service.results(shown)
+        "teacher/results.html",
+        deck=shown,
+        classroom=None,
+        results=results_service.results(shown, viewer=g.teacher),
     )
 
 
@@ -198,8 +203,9 @@ def deck_answers_csv(deck_id: str) -> Response:
     return _csv(shown, None, f"{shown.id}-answers.csv")
 
 
-def _csv(shown, classroom, filename: str) -> Response:  # type: ignore[no-untyped-def]
-    body = "".join(results_service.answers_csv(shown, classroom))
+def _csv(shown: Deck, classroom: Classroom | None, filename: str) -> Response:
+    """Every answer a teacher may see, streamed (a deck's may run to many megabytes)."""
+    body = stream_with_context(results_service.answers_csv(shown, classroom, g.teacher))
     return Response(
         body,
         mimetype="text/csv",
