@@ -489,3 +489,62 @@ def test_server_restart_mid_round_recovers(app, app_config, touch_screen, tmp_pa
     with app.app_context():
         play = db.session.scalar(db.select(PlaySession))
         assert len(play.answers) == 2 and play.abandoned_at is None
+
+
+# ---- what a visitor must see, on every common kiosk screen ----------------------------------------
+
+KIOSK_SIZES = [(1920, 1080), (1366, 768), (1280, 800), (1080, 1920), (800, 1280)]
+
+
+@pytest.fixture
+def longest_entries(tmp_path) -> Path:
+    """A deck of the bundled deck's six longest entries (claim and published text): the hardest to fit."""
+    import yaml
+
+    bundled = yaml.safe_load((PROJECT / "questions" / "north-korea-photos.yaml").read_text(encoding="utf-8"))
+    entries = sorted(bundled["questions"], key=lambda q: -len(q["claim"] + q.get("context", "")))[:6]
+    return deck_folder(tmp_path / "long", {**bundled, "id": "longest", "questions": entries})
+
+
+@pytest.mark.parametrize(("width", "height"), KIOSK_SIZES, ids=[f"{w}x{h}" for w, h in KIOSK_SIZES])
+def test_answers_verdict_and_why_fit_without_scrolling(app_config, longest_entries, browser, width, height):
+    from quiz import create_app
+
+    from .browser import live_server
+
+    app = create_app({**app_config, "QUESTIONS_DIR": str(longest_entries), "KIOSK_ROUND_SIZE": 6})
+    with app.app_context():
+        db.create_all()
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, has_touch=True, reduced_motion="reduce"
+    )
+    page = context.new_page()
+
+    def on_screen(selector: str) -> bool:
+        box = page.locator(selector).first.bounding_box()
+        return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+
+    misfits = []
+    try:
+        with live_server(app) as url:
+            page.goto(url + "/kiosk/start")
+            page.tap("button:has-text('Start')")
+            for _ in range(6):
+                page.wait_for_url(re.compile(r"/kiosk/play/[\w-]+$"))
+                for button in ("button[value=plausible]", "button[value=dubious]"):
+                    if not on_screen(button):
+                        misfits.append(f"question {page.url}: {button} below the fold")
+                page.tap("button[value=plausible]")
+                page.wait_for_url(re.compile(r"/reveal/"))
+                # The verdict, and the first lines of Why, above the Next bar.
+                next_top = page.locator(".kiosk-next").bounding_box()["y"]
+                why = page.locator(".why p").first.bounding_box()
+                if not on_screen(".verdict-line") or why["y"] + 40 > next_top:
+                    misfits.append(f"reveal {page.url}: Why starts at {why['y']:.0f}, Next at {next_top:.0f}")
+                page.tap("a.btn-next")
+            page.wait_for_url(re.compile(r"/summary$"))
+    finally:
+        context.close()
+        with app.app_context():
+            db.engine.dispose()
+    assert misfits == []
