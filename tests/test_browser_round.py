@@ -162,3 +162,56 @@ def test_round_works_with_javascript_off_and_survives_reload_and_back(browser, b
     page.goto(round_url)
     assert page.locator(".progress-text").inner_text() == "Question 2 of 4"
     context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["keyboard", "keyboard-javascript-off"])
+def test_the_teaching_loop_by_keyboard_alone(app, browser, base_url, javascript):
+    """A very sure wrong answer, its message, the summary's missed flags, then Practise the ones
+    you missed: a round that has every claim got wrong."""
+    from quiz.extensions import decks
+    from quiz.services import rounds
+
+    with app.app_context():
+        verdicts = {q.id: q.answer for q in decks.get("test-deck").questions}
+    context = browser.new_context(java_script_enabled=javascript, reduced_motion="reduce")
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/")
+        tab_to(page, "Start")
+        page.keyboard.press("Enter")
+        missed = []
+        for _ in range(4):
+            page.wait_for_url(re.compile(r"/play/[\w-]+$"))
+            qid = page.get_attribute("input[name=question_id]", "value")
+            wrong = number < 2 or verdicts[qid] == "plausible" and not missed
+            choice = (
+                verdicts[qid] if not wrong else ("plausible" if verdicts[qid] == "dubious" else "dubious")
+            )
+            for _ in range(25):  # to the group of how sure, then Very sure with the arrow keys
+                if tab(page)["type"] == "radio":
+                    break
+            page.keyboard.press("ArrowRight")
+            page.keyboard.press("ArrowRight")
+            assert page.evaluate("document.activeElement.value") == "3"
+            tab_to(page, choice.capitalize())
+            page.keyboard.press("Enter")
+            page.wait_for_url(re.compile(r"/reveal/"))
+            if wrong:
+                missed.append(qid)
+                assert "You were very sure, and it was wrong." in page.inner_text(".confident-miss")
+            else:
+                assert page.locator(".confident-miss").count() == 0
+            tab_to(page, "Next")
+            page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r"/summary$"))
+        assert len(missed) == 2
+        assert "You missed" in page.inner_text(".lessons") and "Fabricated" in page.inner_text(".flag-tally")
+        assert page.locator(".review details").count() == 4
+        tab_to(page, "Practise the ones you missed")
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r"/play/[\w-]+$"))
+        with app.app_context():
+            practice = rounds.find(page.url.rsplit("/", 1)[1]).question_ids
+        assert set(missed) <= set(practice)
+    finally:
+        context.close()
