@@ -183,10 +183,9 @@ def test_the_teaching_loop_by_keyboard_alone(app, browser, base_url, javascript)
         for _ in range(4):
             page.wait_for_url(re.compile(r"/play/[\w-]+$"))
             qid = page.get_attribute("input[name=question_id]", "value")
-            wrong = number < 2 or verdicts[qid] == "plausible" and not missed
-            choice = (
-                verdicts[qid] if not wrong else ("plausible" if verdicts[qid] == "dubious" else "dubious")
-            )
+            # Believe every dubious claim (a round of 4 has 2), very sure; get the others right.
+            wrong = verdicts[qid] == "dubious"
+            choice = "plausible" if wrong else verdicts[qid]
             for _ in range(25):  # to the group of how sure, then Very sure with the arrow keys
                 if tab(page)["type"] == "radio":
                     break
