@@ -446,3 +446,11 @@ def test_validate_command_prints_problems_and_exits_1(runner, tmp_path: Path):
     assert result.exit_code == 1
     assert f"{bad}:6: question 'one': answer must be plausible or dubious, not 'maybe'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_example_in_the_deck_guide_is_a_valid_deck():
+    guide = (BUNDLED_DECKS / "README.md").read_text(encoding="utf-8")
+    example = guide.split("```yaml\n", 1)[1].split("```", 1)[0]
+    deck, problems = parse_deck(example, "questions/README.md")
+    assert problems == []
+    assert deck.questions[0].red_flags[0].quote == "from the Moon"
