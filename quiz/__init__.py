@@ -72,6 +72,7 @@ def _resolve_paths(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .kiosk.views import bp as kiosk_bp
     from .play.views import bp as play_bp
+    from .teacher import live  # noqa: F401 - adds class mode's projector pages to the teacher area
     from .teacher.views import bp as teacher_bp
 
     app.register_blueprint(play_bp)

@@ -47,8 +47,45 @@ class Classroom(db.Model):
     deck_id: Mapped[str] = mapped_column(String(100))
     teacher_id: Mapped[int] = mapped_column(ForeignKey("teacher.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: A closed class takes no new players (its code stops working); its results are kept.
+    closed_at: Mapped[datetime | None]
 
     teacher: Mapped[Teacher] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class LiveRound(db.Model):
+    """A teacher-paced round of a class: the claim on the projector and on every phone.
+
+    `phase` is lobby (students joining), question (claim `step` shown, answers taken), answer
+    (its verdict shown, no more answers) or ended. Every change bumps `version`, which is what
+    the phones and the projector poll for.
+    """
+
+    __tablename__ = "live_round"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    classroom_id: Mapped[int] = mapped_column(ForeignKey("classroom.id", ondelete="CASCADE"), index=True)
+    question_order: Mapped[str] = mapped_column(Text)
+    step: Mapped[int] = mapped_column(default=-1)
+    phase: Mapped[str] = mapped_column(String(10), default="lobby")
+    version: Mapped[int] = mapped_column(default=1)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+
+    classroom: Mapped[Classroom] = relationship()
+
+    @property
+    def question_ids(self) -> list[str]:
+        return json.loads(self.question_order)
+
+    @property
+    def current_question_id(self) -> str | None:
+        order = self.question_ids
+        return order[self.step] if 0 <= self.step < len(order) else None
 
 
 class PlaySession(db.Model):
@@ -64,6 +101,10 @@ class PlaySession(db.Model):
     classroom_id: Mapped[int | None] = mapped_column(
         ForeignKey("classroom.id", ondelete="SET NULL"), index=True
     )
+    #: The live round this player joined, if the teacher paces the round.
+    live_round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("live_round.id", ondelete="SET NULL"), index=True
+    )
     question_order: Mapped[str] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
@@ -73,6 +114,7 @@ class PlaySession(db.Model):
         back_populates="play_session", order_by="Answer.id", cascade="all, delete-orphan"
     )
     classroom: Mapped[Classroom | None] = relationship()
+    live_round: Mapped[LiveRound | None] = relationship()
 
     @property
     def question_ids(self) -> list[str]:

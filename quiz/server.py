@@ -30,6 +30,12 @@ BODY_SECONDS = 10.0
 #: Largest body read (the app refuses anything over its own 1 MB limit with a page).
 MAX_BODY_BYTES = 2 * 1_048_576
 
+#: Each worker listens on its own socket and the kernel spreads new connections over them. On
+#: one shared socket, a busy machine lets one worker take every connection (60 of 60 players
+#: in tests/test_server.py while other tests ran), and a connection stays with its worker for
+#: the whole game (keep-alive).
+BALANCE_CONNECTIONS = sys.platform.startswith("linux")
+
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
@@ -41,12 +47,19 @@ def default_workers() -> int:
 
 
 def check_address(host: str, port: int) -> None:
-    """Raise OSError when another program listens on host:port, so `quiz serve` can say so
-    plainly before gunicorn tries (and retries) to bind it."""
+    """Raise OSError when another program listens on host:port. Workers that share a port by
+    SO_REUSEPORT would otherwise share it with another `quiz serve` of the same user, silently."""
     family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does
         probe.bind(address)
+
+
+def _has_address(record: logging.LogRecord) -> bool:
+    """With a socket per worker the master has none, and gunicorn would log an empty
+    "Listening at:" line (`quiz serve` prints the address itself, and so does each worker)."""
+    empty = isinstance(record.args, tuple) and record.args[:1] == ("",)
+    return not (str(record.msg).startswith("Listening at:") and empty)
 
 
 class _TooLarge(Exception):
@@ -198,6 +211,7 @@ def run(app: Flask, host: str, port: int, workers: int) -> None:
         # Connections a worker holds at once (a class of 90 needs about two each).
         "worker_connections": 1000,
         "keepalive": 5,
+        "reuse_port": BALANCE_CONNECTIONS,
         # A worker that does not answer within 30 s is replaced; stopping waits 10 s at most.
         "timeout": 30,
         "graceful_timeout": 10,
@@ -206,6 +220,7 @@ def run(app: Flask, host: str, port: int, workers: int) -> None:
         "errorlog": "-",
         "loglevel": "info",
     }
+    logging.getLogger("gunicorn.error").addFilter(_has_address)
     # Compiled here, once, the templates are in every worker from its first page: compiling them
     # there would hold up the first class's answers by tens of milliseconds per worker.
     for name in app.jinja_env.list_templates():

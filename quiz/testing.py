@@ -278,6 +278,7 @@ class Server:
                 response.read()
                 conn.close()
                 if response.status == 200:
+                    self.wait_for_every_worker(deadline)
                     return
                 if response.status >= 500:
                     raise RuntimeError(f"GET /healthz answered {response.status}:\n{self.log_tail(12)}")
@@ -285,6 +286,15 @@ class Server:
                 pass
             time.sleep(0.1)
         raise RuntimeError(f"the server did not answer /healthz within {timeout:.0f} s:\n{self.log_tail()}")
+
+    def wait_for_every_worker(self, deadline: float) -> None:
+        """The first worker answers /healthz while the others may still be starting; on Linux
+        each listens on its own socket, and connections made before it does would all go to the
+        others and stay there."""
+        match = re.search(r"with (\d+) workers?", self.log_tail())
+        expected = int(match.group(1)) if match and sys.platform.startswith("linux") else 0
+        while len(tcp_sockets(self.port, "0A")) < expected and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     def log_tail(self, lines: int = 30) -> str:
         try:

@@ -63,8 +63,8 @@ class Visits:
         self.adapter = app.url_map.bind("localhost")
         self.pages: dict[str, list[tuple[str, object]]] = {}
 
-    def get(self, path: str):
-        response = self.client.get(path)
+    def get(self, path: str, client=None):  # type: ignore[no-untyped-def]
+        response = (client or self.client).get(path)
         response.get_data()  # read it all, then close it (a static file stays open otherwise)
         response.close()
         endpoint, _ = self.adapter.match(path.split("?")[0], method="GET")
@@ -116,6 +116,21 @@ def visits(app, app_config, client, teacher, monkeypatch) -> Visits:
         seen.get(path)
     seen.get(f"/teacher/classes/{class_id}")
     seen.get(f"/teacher/classes/{class_id}/answers.csv")
+    # Class mode: the projector in its lobby and with a claim, a phone waiting and polling.
+    client.post(f"/teacher/classes/{class_id}/live")
+    seen.get(f"/teacher/classes/{class_id}/live")
+    seen.get(f"/teacher/classes/{class_id}/live/state")
+    with app.app_context():
+        from quiz.models import Classroom
+
+        code = db.session.get(Classroom, class_id).code
+    seen.get(f"/join/{code}")
+    phone = app.test_client()
+    phone_token = token_in(phone.post("/play", data={"class_code": code, "nickname": "Ada"}))
+    seen.get(f"/play/{phone_token}", phone)
+    seen.get(f"/play/{phone_token}/step", phone)
+    client.post(f"/teacher/classes/{class_id}/live/next")
+    seen.get(f"/teacher/classes/{class_id}/live")
     seen.get("/teacher/decks/test-deck/answers.csv")
 
     seen.error("404", client.get("/no-such-page"))

@@ -419,7 +419,7 @@ def test_class_code_typed_with_a_dash_still_joins(app, client, auth):
     auth.login()
     class_id, code = create_class(app, client)
     student = Player(app.test_client())
-    student.start(class_code=f"{code[:3].lower()}-{code[3:]}")
+    student.start(class_code=f"{code[:3].lower()}-{code[3:]}", nickname="Ana")
     with app.app_context():
         assert db.session.scalar(db.select(PlaySession)).classroom_id == class_id
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ..extensions import decks
+from ..models import Classroom
 from ..round import Screen, register_round
-from ..round.browser import latest_open
+from ..round.browser import latest_open, remembered
 from ..round.views import begin
-from ..services import classes
+from ..services import classes, live
 from .forms import StartForm
 
 bp = Blueprint("play", __name__)
@@ -23,6 +24,7 @@ SCREEN = Screen(
     again_rule="/play/again",
     home="play.home",
     answer_missing="Choose Plausible or Dubious to answer.",
+    live_rounds=True,
 )
 register_round(bp, SCREEN)
 
@@ -33,30 +35,56 @@ def start_form() -> StartForm:
     return form
 
 
-def home_page(form: StartForm, status: int = 200) -> ResponseReturnValue:
-    return render_template("play/home.html", form=form, decks=decks.all, resume=latest_open(SCREEN)), status
+def home_page(form: StartForm, status: int = 200, joining: Classroom | None = None) -> ResponseReturnValue:
+    page = render_template(
+        "play/home.html", form=form, decks=decks.all, resume=latest_open(SCREEN), joining=joining
+    )
+    return page, status
 
 
 @bp.get("/")
 def home() -> ResponseReturnValue:
-    """The decks to choose from, and Start."""
+    """The decks to choose from, and Start (a class code in the link, ?code=, comes first)."""
+    code = request.args.get("code", "")[:12]
+    if code:
+        return join(code)
     return home_page(start_form())
+
+
+@bp.get("/join/<code>")
+def join(code: str) -> ResponseReturnValue:
+    """The page a class's join link and QR code lead to: the code filled in, the name to type."""
+    form = start_form()
+    form.class_code.data = code[:12]
+    classroom = classes.find(code)
+    if classroom is None or not classroom.is_open:
+        form.class_code.errors = [class_code_problem(code, classroom)]
+        return home_page(form, 404)
+    return home_page(form, joining=classroom)
+
+
+def class_code_problem(code: str, classroom: Classroom | None) -> str:
+    if classroom is None:
+        return f"No class uses the code '{code.strip()}'. Check it with your teacher."
+    return f"The class “{classroom.name}” is closed: ask your teacher for a new code."
 
 
 @bp.post("/play")
 def start() -> ResponseReturnValue:
     """Start a round of the chosen deck (or of the class's deck) and go to its first question."""
     form = start_form()
-    if not form.validate_on_submit():
-        return home_page(form, 400)
+    valid = form.validate_on_submit()
     classroom = None
-    if form.class_code.data:
+    if form.class_code.data and not form.class_code.errors:  # every problem at once: name and code
         classroom = classes.find(form.class_code.data)
-        if classroom is None:
-            form.class_code.errors.append(
-                f"No class uses the code '{form.class_code.data.strip()}'. Check it with your teacher."
-            )
-            return home_page(form, 400)
+        if classroom is None or not classroom.is_open:
+            form.class_code.errors = [
+                *form.class_code.errors,
+                class_code_problem(form.class_code.data, classroom),
+            ]
+            valid = False
+    if not valid:
+        return home_page(form, 400)
     loaded = decks.all
     deck_id = classroom.deck_id if classroom else form.deck.data
     if deck_id is None and len(loaded) == 1:
@@ -65,9 +93,16 @@ def start() -> ResponseReturnValue:
     if deck is None:
         form.deck.errors.append("Choose a deck to play." if not deck_id else "That deck is no longer here.")
         return home_page(form, 400)
-    return begin(
-        SCREEN, deck, mode="class" if classroom else "web", nickname=form.nickname.data, classroom=classroom
-    )
+    if classroom is None:
+        return begin(SCREEN, deck, mode="web", nickname=form.nickname.data)
+    mine = remembered()
+    running = live.current(classroom)
+    already = next((p for p in mine if running and p.live_round_id == running.id), None)
+    if already is not None:  # a second Start on the same phone: back to the same place
+        return redirect(url_for("play.question", token=already.token))
+    name = classes.player_name(classroom, form.nickname.data, mine)
+    flash(f"You joined {classroom.name} as {name}.")
+    return begin(SCREEN, deck, mode="class", nickname=name, classroom=classroom, live_round=running)
 
 
 @bp.get("/healthz")

@@ -28,6 +28,8 @@ class Screen:
     #: Whether a new round closes this browser's earlier rounds of this screen (the kiosk: the
     #: next player must find nothing of the last one).
     fresh_start: bool = False
+    #: Whether its rounds may be teacher-paced (a class's live round): it serves the step poll.
+    live_rounds: bool = False
 
     def endpoint(self, view: str) -> str:
         return f"{self.name}.{view}"

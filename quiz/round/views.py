@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
-from werkzeug.wrappers import Response
 
 from ..decks import Deck
 from ..extensions import db
-from ..models import Classroom, PlaySession
-from ..services import rounds
+from ..models import Classroom, LiveRound, PlaySession
+from ..services import live, rounds
 from . import browser
 from .forms import AgainForm, AnswerForm
 from .screen import Screen
@@ -33,6 +32,7 @@ def begin(
     nickname: str | None = None,
     classroom: Classroom | None = None,
     question_ids: list[str] | None = None,
+    live_round: LiveRound | None = None,
 ) -> Response:
     """Start a round of the deck on this screen, remember it in this browser, show its first question."""
     if screen.fresh_start:
@@ -44,6 +44,7 @@ def begin(
         nickname=nickname,
         classroom=classroom,
         question_ids=question_ids,
+        live_round=live_round,
     )
     db.session.commit()
     browser.remember(play)
@@ -79,12 +80,28 @@ class QuestionPage(RoundView):
     def get(self, token: str) -> ResponseReturnValue:
         """The round's next unanswered question, or the summary when all are answered."""
         play = browser.owned_or_404(token, self.screen)
+        if play.live_round_id is not None:
+            return self.live_step(play)
         progress = rounds.progress(play)
         if progress.next_question_id is None or play.is_over:
             return self.to("summary", token=token)
-        question_id = progress.next_question_id
+        return self.question_page(play, progress.next_question_id)
+
+    def question_page(self, play: PlaySession, question_id: str) -> str:
         form = AnswerForm(question_id=question_id, shown=str(int(time.time() * 1000)))
-        return self.render_question("question", play, question_id, form=form)
+        version = play.live_round.version if play.live_round_id is not None else None
+        return self.render_question("question", play, question_id, form=form, version=version)
+
+    def live_step(self, play: PlaySession) -> ResponseReturnValue:
+        """A live round's player sees the step their teacher is on: a reload always catches up."""
+        step = live.step_for(play, rounds.answered_ids(play))
+        if step.kind == "summary":
+            return self.to("summary", token=play.token)
+        if step.kind == "reveal":
+            return self.to("reveal", token=play.token, question_id=step.question_id)
+        if step.kind == "question":
+            return self.question_page(play, step.question_id)
+        return self.render("waiting", play, message=step.message, version=play.live_round.version)
 
 
 class AnswerAction(RoundView):
@@ -106,8 +123,13 @@ class AnswerAction(RoundView):
             return self.to("question", token=token)
         if outcome is rounds.Outcome.ROUND_OVER:
             return self.to("summary", token=token)
+        if outcome is rounds.Outcome.NOT_NOW:
+            flash("Too late for that claim: your teacher has moved on.")
+            return self.to("question", token=token)
         if outcome is rounds.Outcome.ALREADY_ANSWERED:
             flash("You had already answered this one: your first answer counts.")
+        if play.live_round_id is not None:  # "Answer saved": the teacher shows the answer
+            return self.to("question", token=token)
         return self.to("reveal", token=token, question_id=question_id)
 
 
@@ -116,7 +138,7 @@ class RevealPage(RoundView):
         """Right or wrong, the verdict, why, the red flags and where to check."""
         play = browser.owned_or_404(token, self.screen)
         given = rounds.answer_to(play, question_id)
-        if given is None:
+        if given is None or (play.live_round_id is not None and not live.revealed(play, question_id)):
             return self.to("question", token=token)
         # The last answer closes the round: its reveal says Next shows the results.
         return self.render_question(
@@ -126,6 +148,7 @@ class RevealPage(RoundView):
             answer=given,
             is_last=play.is_over,
             streak=rounds.streak_at(play, question_id),
+            version=play.live_round.version if play.live_round_id is not None else None,
         )
 
 
@@ -186,6 +209,18 @@ class Practice(RoundView):
         )
 
 
+class StepPoll(RoundView):
+    def get(self, token: str) -> Response:
+        """What a live round's phone polls: the round's version, 304 while it has not changed."""
+        version = live.poll_version(token)
+        if version is None:
+            abort(404)
+        response = Response(str(version), mimetype="text/plain")
+        response.set_etag(f"v{version}")
+        response.headers["Cache-Control"] = "no-cache"
+        return response.make_conditional(request)
+
+
 def register_round(bp: Blueprint, screen: Screen) -> None:
     """Serve the round's pages on a screen's blueprint, under the same paths on every screen."""
     for rule, name, view in (
@@ -197,3 +232,5 @@ def register_round(bp: Blueprint, screen: Screen) -> None:
         (screen.practice_rule, "practice", Practice),
     ):
         bp.add_url_rule(rule, view_func=view.as_view(name, screen))
+    if screen.live_rounds:
+        bp.add_url_rule("/play/<token>/step", view_func=StepPoll.as_view("step", screen))

@@ -27,7 +27,8 @@ from ..game import (
     red_flags,
     streak,
 )
-from ..models import Answer, Classroom, PlaySession, utcnow
+from ..models import Answer, Classroom, LiveRound, PlaySession, utcnow
+from . import live
 
 
 class Outcome(enum.Enum):
@@ -37,6 +38,7 @@ class Outcome(enum.Enum):
     ALREADY_ANSWERED = "already answered"
     NOT_IN_ROUND = "not in this round"
     ROUND_OVER = "round over"
+    NOT_NOW = "not taken now"  # a live round: not the claim on show, or its answer is shown
 
 
 def start(
@@ -48,8 +50,12 @@ def start(
     classroom: Classroom | None = None,
     seed: int | str | None = None,
     question_ids: list[str] | None = None,
+    live_round: LiveRound | None = None,
 ) -> PlaySession:
-    """A new play session with its round drawn from the deck (or with these questions)."""
+    """A new play session with its round drawn from the deck (or with these questions, or those
+    of the live round it joins)."""
+    if live_round is not None:
+        question_ids = live_round.question_ids
     order = question_ids if question_ids is not None else draw_round(deck.questions, size, seed)
     play = PlaySession(
         token=secrets.token_urlsafe(16),
@@ -57,6 +63,7 @@ def start(
         mode=mode,
         nickname=(nickname or "").strip() or None,
         classroom_id=classroom.id if classroom else None,
+        live_round_id=live_round.id if live_round else None,
         question_order=json.dumps(order),
     )
     db.session.add(play)
@@ -116,6 +123,11 @@ def _run(statement: Executable, params: dict[str, object]) -> CursorResult[Any]:
     return db.session.connection().execute(statement, params)
 
 
+def answered_ids(play: PlaySession) -> set[str]:
+    """The ids of the round's questions answered so far."""
+    return set(_run(_ANSWERED_IDS, {"session_id": play.id}).scalars())
+
+
 def progress(play: PlaySession) -> Progress:
     """How many questions are answered, and which comes next (reading only their ids)."""
     done = set(_run(_ANSWERED_IDS, {"session_id": play.id}).scalars())
@@ -144,6 +156,8 @@ def answer(
     item = question(play, question_id)
     if item is None or question_id not in order:
         return Outcome.NOT_IN_ROUND
+    if play.live_round_id is not None and not live.takes_answer(play, question_id):
+        return Outcome.NOT_NOW
     stored = _run(
         _insert_answer_once(db.session.get_bind().dialect.name),
         {
@@ -159,7 +173,8 @@ def answer(
     if stored is None:
         # A reload, a replay, or the same answer racing in: the (session, question) key kept the first.
         return Outcome.ALREADY_ANSWERED
-    if _run(_ANSWER_COUNT, {"session_id": play.id}).scalar_one() >= len(order):
+    # A live round ends when its teacher ends it; a round of one's own, with its last answer.
+    if play.live_round_id is None and _run(_ANSWER_COUNT, {"session_id": play.id}).scalar_one() >= len(order):
         play.finished_at = utcnow()
     return Outcome.RECORDED
 

@@ -24,7 +24,7 @@ from ..decks.uploads import SaveRefused, convert_upload, save_deck
 from ..extensions import db, decks
 from ..models import Classroom, Teacher
 from ..security import is_local_path
-from ..services import accounts, classes
+from ..services import accounts, classes, live
 from ..services import results as results_service
 from .forms import ClassForm, LoginForm, UploadForm
 
@@ -174,6 +174,7 @@ def class_results(class_id: int) -> str:
         deck=shown,
         classroom=classroom,
         results=results_service.results(shown, classroom, details=True),
+        live_running=live.current(classroom) is not None,
     )
 
 
