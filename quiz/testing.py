@@ -11,6 +11,7 @@ import html
 import http.client
 import os
 import re
+import select
 import signal
 import socket
 import subprocess
@@ -134,7 +135,8 @@ class Dribbler(threading.Thread):
             length = f"Content-Length: {len(self.payload)}\r\n"
             self.head = f"POST /play HTTP/1.1\r\nHost: x\r\n{form}{length}\r\n".encode()
         self.sent = 0
-        self.closed_after: float | None = None
+        self.closed_after: float | None = None  # seconds until the server answered or hung up
+        self.answer = b""  # what the server sent back, if anything
 
     def run(self) -> None:
         started = time.monotonic()
@@ -147,9 +149,13 @@ class Dribbler(threading.Thread):
                         return
                     conn.sendall(bytes([byte]))
                     self.sent += 1
-                    time.sleep(self.every)
+                    # Wait for the next byte's turn, or for the server's answer.
+                    if select.select([conn], [], [], self.every)[0]:
+                        self.answer = conn.recv(4096)
+                        break
         except OSError:
-            self.closed_after = time.monotonic() - started
+            pass
+        self.closed_after = time.monotonic() - started
 
 
 def _ms(started: float) -> float:
