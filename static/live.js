@@ -1,5 +1,5 @@
 /* Live rounds: follow the teacher. Polls the page's step address; when the round has moved on,
-   reloads the page, which shows the current step. Without this file, waiting pages refresh
+   goes to the round's own address, which shows the current step. Without this file, waiting pages refresh
    themselves every 3 seconds (a meta refresh). */
 (function () {
   "use strict";
@@ -7,12 +7,13 @@
   if (!hook) return;
   var url = hook.getAttribute("data-live-poll");
   var etag = '"v' + hook.getAttribute("data-live-version") + '"';
+  var go = hook.getAttribute("data-live-go");
   var every = 2000;
   function poll() {
     fetch(url, { headers: { "If-None-Match": etag }, cache: "no-store", credentials: "same-origin" })
       .then(function (response) {
         if (response.status === 200) {
-          window.location.reload();
+          window.location.assign(go);
           return;
         }
         window.setTimeout(poll, every);

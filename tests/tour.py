@@ -56,6 +56,10 @@ WEB_PAGES = [
     "deck-preview",
     "upload-problems",
     "class-results",
+    "join",
+    "host-lobby",
+    "host-answer",
+    "phone-waiting",
 ]
 KIOSK_PAGES = [
     "kiosk-attract",
@@ -187,6 +191,8 @@ STATES: dict[str, str | None] = {
     "kiosk-idle-warning": "kiosk-playing",
     "kiosk-ended": "kiosk-playing",
     "kiosk-summary": "kiosk-done",
+    "join": None,
+    "phone-waiting": "phone",
 }
 
 VISITS: dict[str, Callable[[Site, Any], None]] = {
@@ -201,6 +207,10 @@ VISITS: dict[str, Callable[[Site, Any], None]] = {
     "deck-preview": _goto("deck-preview"),
     "upload-problems": _upload_problems,
     "class-results": _goto("class-results"),
+    "join": _goto("join"),
+    "host-lobby": _goto("host-lobby"),
+    "host-answer": _goto("host-answer"),
+    "phone-waiting": _goto("phone-waiting"),
     "kiosk-attract": _goto("kiosk-attract"),
     "kiosk-names": _goto("kiosk-names"),
     "kiosk-question": _goto("kiosk-question"),
@@ -289,6 +299,27 @@ def prepare_site(browser: Any, base_url: str, config: dict[str, Any]) -> Site:
     # in the middle of a round, with red flags if one comes up, then the next question.
     urls["question"], _ = visitor.submit("/", "/play", deck=deck_id)
     urls["reveal"] = visitor.play_to_a_red_flag(urls["question"], config["ROUND_SIZE"])
+
+    # Class mode: a live round showing its first answer, with a phone that did not answer; and
+    # a second class's live round in its lobby.
+    class_id = urls["class-results"].rsplit("/", 1)[1]
+    urls["join"] = f"/join/{code}"
+    urls["host-answer"], _ = visitor.submit(urls["class-results"], f"/teacher/classes/{class_id}/live")
+    phone_context = site.context(None)
+    phone = Visitor(phone_context)
+    urls["phone-waiting"], _ = phone.submit(urls["join"], "/play", class_code=code, nickname="Bo")
+    talker = Visitor(site.context(None))
+    talker_question, _ = talker.submit(urls["join"], "/play", class_code=code, nickname="Cy")
+    visitor.submit(urls["host-answer"], f"/teacher/classes/{class_id}/live/next")
+    talker.submit(
+        talker_question, f"/{talker_question.split('://', 1)[1].partition('/')[2]}/answer", choice="dubious"
+    )
+    visitor.submit(urls["host-answer"], f"/teacher/classes/{class_id}/live/show")
+    site.states["phone"] = phone_context.storage_state()
+    phone_context.close()
+    url, _ = visitor.submit("/teacher/", "/teacher/classes", name="Year 8", deck=deck_id)
+    other_id = url.rsplit("/", 1)[1]
+    urls["host-lobby"], _ = visitor.submit(url, f"/teacher/classes/{other_id}/live")
     site.states["student"] = context.storage_state()
     context.close()
 
