@@ -19,7 +19,7 @@ from .extensions import decks
 
 
 def init_app(app: Flask) -> None:
-    for command in (validate, init_db, serve, add_teacher, import_deck, export_deck):
+    for command in (validate, init_db, serve, add_teacher, prune, import_deck, export_deck):
         app.cli.add_command(command)
 
 
@@ -80,7 +80,10 @@ def init_db() -> None:
 @click.option(
     "--password-file", type=click.File("r"), help="Read the password from this file ('-' for stdin)."
 )
-def add_teacher(username: str, password_file) -> None:  # type: ignore[no-untyped-def]
+@click.option(
+    "--admin", is_flag=True, help="May replace or delete any uploaded deck, and sees every class's results."
+)
+def add_teacher(username: str, password_file, admin: bool) -> None:  # type: ignore[no-untyped-def]
     """Create a teacher account; the password is asked twice (or read from --password-file)."""
     from .database import upgrade_database
     from .extensions import db
@@ -93,12 +96,32 @@ def add_teacher(username: str, password_file) -> None:  # type: ignore[no-untype
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     upgrade_database()
     try:
-        create(username, password)
+        create(username, password, admin=admin)
     except AccountError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
     db.session.commit()
-    click.echo(f"teacher '{username}' added")
+    click.echo(f"{'admin' if admin else 'teacher'} '{username}' added")
+
+
+@click.command("prune")
+@with_appcontext
+def prune() -> None:
+    """Delete rounds nobody answered (after a day) and rounds older than QUIZ_RETENTION_DAYS
+    (a class's rounds stay while the class exists)."""
+    from .database import upgrade_database
+    from .extensions import db
+    from .models import utcnow
+    from .services.retention import prune as remove
+
+    days = int(current_app.config["RETENTION_DAYS"])
+    upgrade_database()
+    pruned = remove(utcnow(), days)
+    db.session.commit()
+    click.echo(
+        f"removed {pruned.unanswered} unanswered round(s) older than a day, {pruned.old} round(s) "
+        f"older than {days} days (QUIZ_RETENTION_DAYS) and {pruned.throttles} ended throttle count(s)"
+    )
 
 
 @click.command("import")
@@ -168,7 +191,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
     """Run the game with the gunicorn production server, creating the database on first start."""
     from .database import upgrade_database
     from .extensions import db
-    from .server import check_address, default_workers, run
+    from .server import check_address, default_workers, is_loopback, run
 
     if os.name == "nt":
         raise click.ClickException("quiz serve needs Linux or macOS (gunicorn); on Windows, run it in WSL")
@@ -183,6 +206,15 @@ def serve(host: str, port: int, workers: int | None) -> None:
         ) from None
     upgrade_database()
     db.engine.dispose()  # each worker process opens its own connections
+    proxies = int(current_app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies and not is_loopback(host):
+        click.echo(
+            f"warning: QUIZ_TRUSTED_PROXIES={proxies} trusts X-Forwarded-For, and {host}:{port} can be "
+            "reached without the proxy: anyone who can reach this port can pose as any address and "
+            "dodge the login and round-start limits. Let only the proxy reach it (a firewall), or "
+            "listen on 127.0.0.1 behind a proxy on the same machine.",
+            err=True,
+        )
     loaded = decks.all
     workers = workers or default_workers()
     processes = f"{workers} worker" + ("s" if workers > 1 else "")

@@ -4,7 +4,7 @@ ROUND_SIZE = 10
 KIOSK_ROUND_SIZE = 5
 KIOSK_IDLE_SECONDS = 60
 KIOSK_ONLY = False
-#: Id of the deck the kiosk plays; empty means the first deck of the library (by title).
+#: Id of the deck the kiosk plays; empty means the first bundled (not uploaded) deck, by title.
 KIOSK_DECK = ""
 #: Seconds the kiosk's idle warning counts down before the reset; keep it at 20 or more (WCAG 2.2.1).
 KIOSK_WARNING_SECONDS = 20
@@ -27,3 +27,9 @@ WTF_CSRF_TIME_LIMIT = None
 SESSION_COOKIE_SECURE = False
 #: How many reverse proxies (load balancers) sit in front and may be trusted for X-Forwarded-*.
 TRUSTED_PROXIES = 0
+#: Rounds one address may start in 10 minutes (a class behind one router shares an address).
+ROUND_START_LIMIT = 600
+#: Wrong class codes one address may try in 10 minutes.
+CODE_GUESS_LIMIT = 60
+#: Days a finished or abandoned round is kept (`quiz prune`); a class's rounds stay while it exists.
+RETENTION_DAYS = 365

@@ -67,7 +67,9 @@ def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
     code = error.code or 500
     # Our own abort() calls carry a message for the player; Werkzeug's stock texts do not.
     custom = error.description if error.description != type(error).description else None
-    headers = {"Retry-After": "60"} if code == 429 else {}
+    headers = {}
+    if code == 429:
+        headers["Retry-After"] = str(getattr(error, "retry_after", None) or 60)
     return render_error(code, custom, headers)
 
 

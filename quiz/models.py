@@ -28,14 +28,32 @@ class Teacher(db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False, server_default="0")
 
 
-class LoginAttempt(db.Model):
-    """A failed teacher login, kept for a minute so every worker process sees the throttle."""
+class RateCount(db.Model):
+    """How often one address (or address and username) did one kind of thing in one time window:
+    the throttles of logins, round starts and class-code guesses, seen alike by every worker."""
 
-    __tablename__ = "login_attempt"
+    __tablename__ = "rate_count"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    address: Mapped[str] = mapped_column(String(64), index=True)
-    attempted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    #: The window: seconds since the epoch divided by the window's length.
+    slot: Mapped[int] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    #: When the window ends (for pruning the table).
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class DeckOwner(db.Model):
+    """The teacher who uploaded a deck. Decks without a row (the bundled ones, or files put in
+    the folder by hand) cannot be replaced or deleted from the web."""
+
+    __tablename__ = "deck_owner"
+
+    deck_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("teacher.id", ondelete="CASCADE"), index=True)
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    teacher: Mapped[Teacher] = relationship()
 
 
 class Classroom(db.Model):
@@ -106,7 +124,8 @@ class PlaySession(db.Model):
         ForeignKey("live_round.id", ondelete="SET NULL"), index=True
     )
     question_order: Mapped[str] = mapped_column(Text)
-    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Indexed for pruning: unanswered rounds after a day, others after QUIZ_RETENTION_DAYS.
+    started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     finished_at: Mapped[datetime | None]
     abandoned_at: Mapped[datetime | None]
 

@@ -10,7 +10,10 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.exceptions import TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .services import limits
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -110,3 +113,22 @@ def is_local_path(target: str | None) -> bool:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc and not any(ord(c) < 32 for c in target)
+
+
+def client_address() -> str:
+    """The address a request came from (the proxy's forwarded one with QUIZ_TRUSTED_PROXIES)."""
+    return request.remote_addr or "unknown"
+
+
+def throttle(limit: limits.Limit, key: str, refusal: str) -> None:
+    """A 429 page saying when to try again, once `key` has used up `limit`."""
+    wait = limits.retry_after(limit, key)
+    if wait is not None:
+        raise TooManyRequests(f"{refusal} Try again in {in_words(wait)}.", retry_after=wait)
+
+
+def in_words(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import io
+import ipaddress
 import logging
 import os
 import socket
@@ -53,6 +54,17 @@ def check_address(host: str, port: int) -> None:
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does
         probe.bind(address)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether an address to listen on is reachable from this machine only."""
+    try:
+        return all(
+            ipaddress.ip_address(info[4][0]).is_loopback
+            for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        )
+    except (OSError, ValueError):
+        return False
 
 
 def _has_address(record: logging.LogRecord) -> bool:

@@ -9,7 +9,7 @@ import pytest
 
 from quiz import create_app
 from quiz.extensions import db
-from quiz.services import accounts, rounds
+from quiz.services import limits, rounds
 
 from .conftest import TEACHER_PASSWORD
 
@@ -147,7 +147,7 @@ def visits(app, app_config, client, teacher, monkeypatch) -> Visits:
     )
     with app.app_context():  # four more failures, straight into the shared throttle table
         for _ in range(4):
-            accounts.record_failed_login("127.0.0.1")
+            limits.count(limits.LOGIN_FAILURES, "127.0.0.1 ms-lee")
         db.session.commit()
     seen.error(
         "429", stranger.post("/teacher/login", data={"username": "ms-lee", "password": "wrong password"})

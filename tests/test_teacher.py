@@ -13,7 +13,7 @@ from quiz.extensions import db, decks
 from quiz.models import Classroom, PlaySession
 from quiz.services.classes import CODE_ALPHABET
 
-from .conftest import Player, make_deck, write_deck
+from .conftest import Auth, Player, make_deck, write_deck
 
 
 def test_login_then_dashboard_lists_decks_with_balance(client, auth):
@@ -83,6 +83,40 @@ def test_throttle_is_shared_through_the_database(app, auth):
     twin = create_app(dict(app.config)).test_client()
     response = twin.post("/teacher/login", data={"username": "ms-lee", "password": "correct horse battery"})
     assert response.status_code == 429
+
+
+def test_a_lockout_does_not_stop_another_teacher_behind_the_same_router(app, client, auth):
+    from quiz.services.accounts import add_teacher
+
+    with app.app_context():
+        add_teacher("mr-roy", "another long password")
+        db.session.commit()
+    for _ in range(5):
+        auth.login(password="nope")  # someone guessing ms-lee's password, from the school's address
+    assert auth.login().status_code == 429
+    assert auth.login(username="MS-LEE ", password="nope").status_code == 429  # the same username
+    colleague = app.test_client()  # same address (the router's), another teacher
+    assert Auth(colleague).login("mr-roy", "another long password").status_code == 302
+
+
+def test_the_teachers_own_browser_is_not_locked_out_by_a_guesser_on_the_same_router(app, client, auth):
+    auth.login()
+    auth.logout()  # this browser has logged in as ms-lee before
+    guesser = Auth(app.test_client())
+    for _ in range(5):
+        guesser.login(password="nope")
+    assert guesser.login().status_code == 429
+    assert auth.login().status_code == 302
+
+
+def test_the_429_page_says_when_to_try_again(auth):
+    for _ in range(5):
+        auth.login(password="nope")
+    page = auth.login()
+    assert page.status_code == 429
+    wait = int(page.headers["Retry-After"])
+    assert 1 <= wait <= 61
+    assert "Too many wrong passwords for this username. Try again in " in page.text
 
 
 def teacher_urls(app) -> list[str]:
@@ -356,11 +390,12 @@ def test_upload_larger_than_the_limit_is_refused(client, auth, deck_dir):
 
 def test_upload_does_not_overwrite_a_deck_unless_asked(client, auth, deck_dir):
     auth.login()
-    page = upload(client, deck_yaml(title="Changed"), "test-deck.yaml")
+    upload(client, deck_yaml(id="my-deck"), "my-deck.yaml")
+    page = upload(client, deck_yaml(id="my-deck", title="Changed"), "my-deck.yaml")
     assert "already exists" in page.text
-    assert "Changed" not in (deck_dir / "test-deck.yaml").read_text()
-    upload(client, deck_yaml(title="Changed"), "test-deck.yaml", replace="y")
-    assert "Changed" in (deck_dir / "test-deck.yaml").read_text()
+    assert "Changed" not in (deck_dir / "my-deck.yaml").read_text()
+    upload(client, deck_yaml(id="my-deck", title="Changed"), "my-deck.yaml", replace="y")
+    assert "Changed" in (deck_dir / "my-deck.yaml").read_text()
 
 
 def test_add_teacher_command_reads_the_password_from_a_file(runner, app, tmp_path):

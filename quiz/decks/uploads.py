@@ -63,16 +63,64 @@ class SaveRefused(Exception):
     """The deck was not saved; the message says why."""
 
 
-def save_deck(folder: str | Path, deck: Deck, yaml_text: str, *, replace: bool = False) -> Path:
-    """Write the deck as `<deck id>.yaml` in the folder, atomically; the id is a checked slug."""
+#: Below the deck folder, the version of each uploaded deck before its last replacement or
+#: deletion (the library reads only the folder's own `*.yaml`).
+PREVIOUS_FOLDER = ".previous"
+
+
+def deck_path(folder: str | Path, deck_id: str) -> Path:
+    """The file of an uploaded deck: `<deck id>.yaml` in the folder; the id is a checked slug."""
     folder = Path(folder)
-    target = folder / f"{deck.id}.yaml"
+    target = folder / f"{deck_id}.yaml"
     if target.resolve().parent != folder.resolve():  # the slug check makes this impossible; belt and braces
-        raise SaveRefused(f"'{deck.id}' is not a safe file name")
+        raise SaveRefused(f"'{deck_id}' is not a safe file name")
+    return target
+
+
+def previous_path(folder: str | Path, deck_id: str) -> Path:
+    """Where the deck's previous version is kept."""
+    return Path(folder) / PREVIOUS_FOLDER / deck_path(folder, deck_id).name
+
+
+def save_deck(folder: str | Path, deck: Deck, yaml_text: str, *, replace: bool = False) -> Path:
+    """Write the deck as `<deck id>.yaml` in the folder, atomically; a file it replaces is kept
+    as the previous version."""
+    target = deck_path(folder, deck.id)
     if target.exists() and not replace:
         raise SaveRefused(f"a deck file called {target.name} already exists: tick 'Replace' to overwrite it")
+    if target.exists():
+        keep_previous(folder, deck.id)
     write_atomically(target, yaml_text)
     return target
+
+
+def keep_previous(folder: str | Path, deck_id: str) -> None:
+    """Copy the deck's file to its previous version (the file itself stays)."""
+    kept = previous_path(folder, deck_id)
+    kept.parent.mkdir(exist_ok=True)
+    write_atomically(kept, deck_path(folder, deck_id).read_text(encoding="utf-8"))
+
+
+def restore_previous(folder: str | Path, deck_id: str) -> None:
+    """Put the previous version back; the current file (if any) becomes the previous version,
+    so a restore can itself be undone."""
+    target, kept = deck_path(folder, deck_id), previous_path(folder, deck_id)
+    if not kept.exists():
+        raise SaveRefused(f"no earlier version of {target.name} is kept")
+    earlier = kept.read_text(encoding="utf-8")
+    if target.exists():
+        keep_previous(folder, deck_id)
+    else:
+        kept.unlink()
+    write_atomically(target, earlier)
+
+
+def delete_deck(folder: str | Path, deck_id: str) -> None:
+    """Take the deck out of the folder, keeping its file as the previous version."""
+    target = deck_path(folder, deck_id)
+    kept = previous_path(folder, deck_id)
+    kept.parent.mkdir(exist_ok=True)
+    os.replace(target, kept)
 
 
 def write_atomically(target: Path, text: str) -> None:
@@ -87,4 +135,13 @@ def write_atomically(target: Path, text: str) -> None:
         raise
 
 
-__all__ = ["SaveRefused", "Upload", "convert_upload", "save_deck", "write_atomically"]
+__all__ = [
+    "SaveRefused",
+    "Upload",
+    "convert_upload",
+    "delete_deck",
+    "previous_path",
+    "restore_previous",
+    "save_deck",
+    "write_atomically",
+]

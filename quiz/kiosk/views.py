@@ -14,7 +14,7 @@ from ..extensions import db, decks
 from ..round import Screen, register_round
 from ..round.browser import forget
 from ..round.views import begin
-from ..services import rounds
+from ..services import ownership, rounds
 from .forms import KioskStartForm
 from .names import generate_names
 
@@ -42,15 +42,17 @@ OPEN_PATHS = ("/healthz",)
 
 
 def kiosk_deck() -> Deck | None:
-    """The deck the kiosk plays: QUIZ_KIOSK_DECK if it is loaded, else the library's first."""
+    """The deck the kiosk plays: QUIZ_KIOSK_DECK if it is loaded, else the first bundled deck
+    (by title; a teacher's upload never takes over a public screen), else the first deck."""
     wanted = current_app.config.get("KIOSK_DECK") or ""
     if wanted:
         deck = decks.get(wanted)
         if deck is not None:
             return deck
-        log.warning("QUIZ_KIOSK_DECK is %r but no such deck is loaded: playing the first deck", wanted)
+        log.warning("QUIZ_KIOSK_DECK is %r but no such deck is loaded: playing a bundled deck", wanted)
     loaded = decks.all
-    return loaded[0] if loaded else None
+    uploaded = ownership.owned_ids()
+    return next((deck for deck in loaded if deck.id not in uploaded), loaded[0] if loaded else None)
 
 
 def start_of_today() -> datetime:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from ..extensions import decks
+from ..extensions import db, decks
 from ..models import Classroom
 from ..round import Screen, register_round
 from ..round.browser import latest_open, remembered
 from ..round.views import begin
-from ..services import classes, live
+from ..security import client_address, throttle
+from ..services import classes, limits, live
 from .forms import StartForm
 
 bp = Blueprint("play", __name__)
@@ -56,11 +57,22 @@ def join(code: str) -> ResponseReturnValue:
     """The page a class's join link and QR code lead to: the code filled in, the name to type."""
     form = start_form()
     form.class_code.data = code[:12]
-    classroom = classes.find(code)
+    classroom = find_class(code)
     if classroom is None or not classroom.is_open:
         form.class_code.errors = [class_code_problem(code, classroom)]
         return home_page(form, 404)
     return home_page(form, joining=classroom)
+
+
+def find_class(code: str) -> Classroom | None:
+    """The class with this code; a wrong code counts against the address (a 429 page once it
+    has guessed too many)."""
+    throttle(limits.code_guesses(), client_address(), "Too many wrong class codes from your network.")
+    classroom = classes.find(code)
+    if classroom is None:
+        limits.count(limits.code_guesses(), client_address())
+        db.session.commit()
+    return classroom
 
 
 def class_code_problem(code: str, classroom: Classroom | None) -> str:
@@ -76,7 +88,7 @@ def start() -> ResponseReturnValue:
     valid = form.validate_on_submit()
     classroom = None
     if form.class_code.data and not form.class_code.errors:  # every problem at once: name and code
-        classroom = classes.find(form.class_code.data)
+        classroom = find_class(form.class_code.data)
         if classroom is None or not classroom.is_open:
             form.class_code.errors = [
                 *form.class_code.errors,

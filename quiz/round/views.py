@@ -6,6 +6,7 @@ Written once as class-based views; each screen registers them on its own bluepri
 
 from __future__ import annotations
 
+import random
 import time
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -14,13 +15,16 @@ from flask.views import MethodView
 
 from ..decks import Deck
 from ..extensions import db
-from ..models import Classroom, LiveRound, PlaySession
-from ..services import live, rounds
+from ..models import Classroom, LiveRound, PlaySession, utcnow
+from ..security import client_address, throttle
+from ..services import limits, live, retention, rounds
 from . import browser
 from .forms import AgainForm, AnswerForm
 from .screen import Screen
 
 QUESTION_GONE = "This question has been taken out of its deck. Ask your teacher to check it."
+#: One round start in so many also clears rounds left unanswered for a day.
+PRUNE_CHANCE = 1 / 500
 CONFIDENCE_UNKNOWN = "Choose how sure you are from Just guessing, Fairly sure and Very sure, or none of them."
 
 
@@ -34,7 +38,12 @@ def begin(
     question_ids: list[str] | None = None,
     live_round: LiveRound | None = None,
 ) -> Response:
-    """Start a round of the deck on this screen, remember it in this browser, show its first question."""
+    """Start a round of the deck on this screen, remember it in this browser, show its first
+    question; a 429 page once this address has started too many rounds."""
+    throttle(limits.round_starts(), client_address(), "Too many rounds were started from your network.")
+    limits.count(limits.round_starts(), client_address())
+    if random.random() < PRUNE_CHANCE:
+        retention.prune_some_unanswered(utcnow())
     if screen.fresh_start:
         browser.forget(screen)
     play = rounds.start(

@@ -20,11 +20,19 @@ from flask import (
 )
 
 from ..decks import Deck
-from ..decks.uploads import SaveRefused, convert_upload, save_deck
+from ..decks.uploads import (
+    SaveRefused,
+    convert_upload,
+    deck_path,
+    delete_deck,
+    previous_path,
+    restore_previous,
+    save_deck,
+)
 from ..extensions import db, decks
 from ..models import Classroom, Teacher
-from ..security import is_local_path
-from ..services import accounts, classes, live
+from ..security import client_address, is_local_path, throttle
+from ..services import accounts, classes, limits, live, ownership
 from ..services import results as results_service
 from .forms import ClassForm, LoginForm, UploadForm
 
@@ -55,25 +63,39 @@ def teacher_context() -> dict[str, object]:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response | str | tuple[str, int]:
-    """Log in; five failures from one address in a minute lock it out for the rest of the minute."""
+    """Log in; five failures in a minute for one username from one address lock that pair out
+    for the rest of the minute (a browser that has logged in as that teacher counts apart)."""
     form = LoginForm(next=request.args.get("next", ""))
     if request.method == "POST":
-        address = request.remote_addr or "unknown"
-        if accounts.is_throttled(address):
-            abort(429)
+        key = login_key(form.username.data or "")
+        throttle(limits.LOGIN_FAILURES, key, "Too many wrong passwords for this username.")
         if form.validate_on_submit():
             teacher = accounts.authenticate(form.username.data, form.password.data)
             if teacher is not None:
                 session.clear()  # a fresh session on login: nothing carried over from before
                 session["teacher_id"] = teacher.id
                 session["teacher_version"] = teacher.session_version
+                session[KNOWN_LOGIN] = teacher.username.casefold()
                 target = form.next.data
                 return redirect(target if is_local_path(target) else url_for("teacher.dashboard"))
-            accounts.record_failed_login(address)
+            limits.count(limits.LOGIN_FAILURES, key)
             db.session.commit()
             form.password.errors.append("Wrong username or password.")
         return render_template("teacher/login.html", form=form), 401
     return render_template("teacher/login.html", form=form)
+
+
+#: The session remembers the last teacher who logged in from this browser (after logout too).
+KNOWN_LOGIN = "known_login"
+
+
+def login_key(username: str) -> str:
+    """What failed logins are counted against: the address and the username, and whether this
+    browser has logged in as that teacher before (so a guesser at the next desk, on the same
+    router, cannot lock the teacher out of their own browser)."""
+    name = username.strip().casefold()
+    known = " known" if name and session.get(KNOWN_LOGIN) == name else ""
+    return f"{client_address()} {name}{known}"
 
 
 @bp.post("/logout")
@@ -106,19 +128,44 @@ def dashboard_page(form: ClassForm) -> str:
         files=decks.files,
         deck_titles={deck.id: deck.title for deck in decks.all},
         classes=classes.of_teacher(g.teacher),
+        uploads=uploaded_decks(),
         form=form,
     )
 
 
+def uploaded_decks() -> list[dict[str, object]]:
+    """The decks this teacher uploaded (every uploaded deck, for an admin), each with whether it
+    is in play and whether an earlier version is kept."""
+    owners = ownership.every() if g.teacher.is_admin else ownership.of_teacher(g.teacher)
+    folder = deck_folder()
+    return [
+        {
+            "id": owner.deck_id,
+            "owner": owner.teacher.username,
+            "deck": decks.get(owner.deck_id),
+            "earlier": previous_path(folder, owner.deck_id).exists(),
+        }
+        for owner in owners
+    ]
+
+
 @bp.get("/decks/<deck_id>")
 def deck(deck_id: str) -> str:
-    """Every question of a deck as students see it, with the answer."""
-    return render_template("teacher/deck.html", deck=decks.get_or_404(deck_id))
+    """Every question of a deck as students see it, with the answer; its uploader (or an admin)
+    may restore its earlier version or delete it."""
+    shown = decks.get_or_404(deck_id)
+    owner = ownership.owner_of(deck_id)
+    changeable = owner is not None and ownership.refusal(g.teacher, deck_id, exists=True) is None
+    earlier = changeable and previous_path(deck_folder(), deck_id).exists()
+    return render_template(
+        "teacher/deck.html", deck=shown, owner=owner, changeable=changeable, earlier=earlier
+    )
 
 
 @bp.route("/upload", methods=["GET", "POST"])
 def upload() -> Response | str | tuple[str, int]:
-    """Upload a deck: validated before anything is saved, saved under a safe name when valid."""
+    """Upload a deck: validated before anything is saved, saved under a safe name when valid, and
+    owned by its uploader (only they or an admin may replace it; a bundled deck, nobody)."""
     form = UploadForm()
     problems: list[str] = []
     if form.validate_on_submit():
@@ -126,23 +173,74 @@ def upload() -> Response | str | tuple[str, int]:
         result = convert_upload(file.read(), file.filename or "upload", form.format.data)
         problems = result.problems
         if result.deck is not None:
-            folder = Path(current_app.config["QUESTIONS_DIR"])
-            existing = decks.get(result.deck.id)
             try:
-                if existing is not None and Path(existing.path).name != f"{result.deck.id}.yaml":
-                    raise SaveRefused(f"the deck id '{result.deck.id}' is already used by {existing.path}")
-                save_deck(folder, result.deck, result.yaml_text, replace=form.replace.data)
+                save_upload(result.deck, result.yaml_text, replace=form.replace.data)
             except SaveRefused as refusal:
                 problems = [f"{result.name}: not saved: {refusal}"]
             except OSError as error:
                 current_app.logger.error("cannot save an uploaded deck: %s", error)
                 problems = [f"{result.name}: not saved: the questions folder cannot be written to"]
             else:
-                decks.library.refresh()
                 flash(f"Saved “{result.deck.title}”: {len(result.deck.questions)} questions.")
                 return redirect(url_for("teacher.deck", deck_id=result.deck.id))
     status = 400 if request.method == "POST" else 200
     return render_template("teacher/upload.html", form=form, problems=problems), status
+
+
+def save_upload(deck: Deck, yaml_text: str, *, replace: bool) -> None:
+    """Save a checked deck as its uploader's, or raise SaveRefused saying why not."""
+    folder = deck_folder()
+    existing = decks.get(deck.id)
+    if existing is not None and Path(existing.path).name != f"{deck.id}.yaml":
+        raise SaveRefused(f"the deck id '{deck.id}' is already used by {existing.path}")
+    exists = existing is not None or deck_path(folder, deck.id).exists()
+    refused = ownership.refusal(g.teacher, deck.id, exists)
+    if refused:
+        raise SaveRefused(refused)
+    ownership.claim(g.teacher, deck.id)
+    save_deck(folder, deck, yaml_text, replace=replace)
+    db.session.commit()
+    decks.library.refresh()
+
+
+def deck_folder() -> Path:
+    return Path(current_app.config["QUESTIONS_DIR"])
+
+
+def changeable_deck_or_403(deck_id: str) -> None:
+    """A deck this teacher may restore or delete (theirs, or any uploaded one for an admin)."""
+    refused = ownership.refusal(g.teacher, deck_id, exists=True)
+    if refused:
+        abort(403, description=f"This deck is not yours to change: {refused}.")
+
+
+@bp.post("/decks/<deck_id>/restore")
+def restore_deck(deck_id: str) -> Response:
+    """Put back the version of an uploaded deck from before its last replacement or deletion."""
+    changeable_deck_or_403(deck_id)
+    try:
+        restore_previous(deck_folder(), deck_id)
+    except (SaveRefused, OSError) as error:
+        flash(f"Not restored: {error}")
+        return redirect(url_for("teacher.dashboard"))
+    decks.library.refresh()
+    flash(f"Restored the earlier version of “{deck_id}”.")
+    back = url_for("teacher.deck", deck_id=deck_id) if decks.get(deck_id) else url_for("teacher.dashboard")
+    return redirect(back)
+
+
+@bp.post("/decks/<deck_id>/delete")
+def delete_uploaded_deck(deck_id: str) -> Response:
+    """Take an uploaded deck out of play; its file is kept, and Restore brings it back."""
+    changeable_deck_or_403(deck_id)
+    try:
+        delete_deck(deck_folder(), deck_id)
+    except (SaveRefused, OSError) as error:
+        flash(f"Not deleted: {error}")
+        return redirect(url_for("teacher.dashboard"))
+    decks.library.refresh()
+    flash(f"Deleted “{deck_id}”: Restore on this page brings it back.")
+    return redirect(url_for("teacher.dashboard"))
 
 
 @bp.post("/classes")

@@ -1,0 +1,90 @@
+"""Throttles kept in the database, so that every worker and every app server counts alike:
+failed logins, round starts and wrong class codes, per address (or address and username), in
+fixed windows. Database work only; callers commit."""
+
+from __future__ import annotations
+
+import functools
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import current_app
+from sqlalchemy import Insert
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..extensions import db
+from ..models import RateCount
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `count` times per `seconds`, for one key."""
+
+    kind: str
+    count: int
+    seconds: int
+
+    def window(self, now: float) -> int:
+        return int(now // self.seconds)
+
+
+#: Failed logins per address and username: a lockout keeps out the guesser, not the colleague
+#: at the next desk (and a browser that has logged in as that teacher counts on its own).
+LOGIN_FAILURES = Limit("login", 5, 60)
+
+
+def round_starts() -> Limit:
+    """Rounds started per address in 10 minutes (QUIZ_ROUND_START_LIMIT): a class behind one
+    school router starts a few rounds each."""
+    return Limit("start", int(current_app.config["ROUND_START_LIMIT"]), 600)
+
+
+def code_guesses() -> Limit:
+    """Wrong class codes per address in 10 minutes (QUIZ_CODE_GUESS_LIMIT)."""
+    return Limit("code", int(current_app.config["CODE_GUESS_LIMIT"]), 600)
+
+
+def retry_after(limit: Limit, key: str, now: float | None = None) -> int | None:
+    """Seconds until `key` may try again, or None while it is within the limit."""
+    now = time.time() if now is None else now
+    window = limit.window(now)
+    used = db.session.scalar(
+        db.select(RateCount.count).where(
+            RateCount.kind == limit.kind, RateCount.key == key[:200], RateCount.slot == window
+        )
+    )
+    if (used or 0) < limit.count:
+        return None
+    return max(1, int((window + 1) * limit.seconds - now) + 1)
+
+
+def count(limit: Limit, key: str, now: float | None = None) -> None:
+    """Count one more for `key` in the current window (one statement, safe under concurrency)."""
+    now = time.time() if now is None else now
+    window = limit.window(now)
+    expires = datetime.fromtimestamp((window + 1) * limit.seconds, UTC)
+    db.session.execute(
+        _upsert(db.session.get_bind().dialect.name),
+        {"kind": limit.kind, "key": key[:200], "slot": window, "count": 1, "expires_at": expires},
+    )
+
+
+def forget(limit: Limit, key: str) -> None:
+    """Clear `key`'s count (after a successful login, say)."""
+    db.session.execute(db.delete(RateCount).where(RateCount.kind == limit.kind, RateCount.key == key[:200]))
+
+
+def prune(now: datetime) -> int:
+    """Delete the windows that have ended; how many."""
+    return db.session.execute(db.delete(RateCount).where(RateCount.expires_at < now)).rowcount or 0
+
+
+@functools.cache
+def _upsert(dialect: str) -> Insert:
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+    table = RateCount.__table__
+    statement = insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=["kind", "key", "slot"], set_={"count": table.c.count + 1}
+    )

@@ -1,0 +1,166 @@
+"""Floods: an anonymous client cannot grow the database without limit. Round starts and class-code
+guesses are limited per address (in the database, so every worker counts alike), rounds nobody
+answered are cleared after a day, and `quiz prune` removes rounds past the retention period."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from quiz import create_app
+from quiz.extensions import db
+from quiz.models import Answer, Classroom, PlaySession, RateCount, utcnow
+from quiz.services import retention
+from quiz.services.accounts import add_teacher
+
+from .conftest import Player
+
+
+def make_class() -> Classroom:
+    """A class with the code KQ7RTA (inside an app context)."""
+    teacher = add_teacher(f"t{db.session.scalar(db.select(db.func.count(Classroom.id)))}", "a long password")
+    classroom = Classroom(code="KQ7RTA", name="7B", deck_id="test-deck", teacher_id=teacher.id)
+    db.session.add(classroom)
+    db.session.commit()
+    return classroom
+
+
+def starts(client, count: int, address: str = "203.0.113.7") -> list[int]:
+    return [
+        client.post("/play", data={"deck": "test-deck"}, environ_base={"REMOTE_ADDR": address}).status_code
+        for _ in range(count)
+    ]
+
+
+def test_a_class_behind_one_router_can_start_its_rounds(client):
+    """90 students sharing the school's address, each starting a few rounds, are never refused."""
+    assert set(starts(client, 270)) == {302}
+
+
+def test_a_flood_of_round_starts_from_one_address_gets_a_429_that_says_when(app_config):
+    app = create_app({**app_config, "ROUND_START_LIMIT": 5})
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    assert starts(client, 5) == [302] * 5
+    page = client.post("/play", data={"deck": "test-deck"}, environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    assert page.status_code == 429
+    assert "Too many rounds were started from your network. Try again in " in page.text
+    assert 1 <= int(page.headers["Retry-After"]) <= 601
+    # Another address (another school) is not held up; every worker sees the same count.
+    assert starts(client, 1, "198.51.100.2") == [302]
+    twin = create_app({**app_config, "ROUND_START_LIMIT": 5}).test_client()
+    assert starts(twin, 1) == [429]
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(PlaySession.id))) == 6
+
+
+def test_class_codes_cannot_be_guessed_at_speed(app_config):
+    app = create_app({**app_config, "CODE_GUESS_LIMIT": 3})
+    with app.app_context():
+        db.create_all()
+        make_class()
+    client = app.test_client()
+    for guess in ("AAAAAA", "CCCCCC", "DDDDDD"):
+        page = client.post("/play", data={"class_code": guess, "nickname": "x"})
+        assert page.status_code == 400 and "No class uses the code" in page.text
+    page = client.post("/play", data={"class_code": "KQ7RTA", "nickname": "x"})
+    assert page.status_code == 429
+    assert "Too many wrong class codes from your network. Try again in " in page.text
+    assert client.get("/join/EEEEEE").status_code == 429  # the join link is no way round it
+    other = client.post(
+        "/play", data={"class_code": "KQ7RTA", "nickname": "x"}, environ_base={"REMOTE_ADDR": "10.1.1.1"}
+    )
+    assert other.status_code == 302
+
+
+def test_the_right_code_costs_no_guess(app_config):
+    app = create_app({**app_config, "CODE_GUESS_LIMIT": 1})
+    with app.app_context():
+        db.create_all()
+        make_class()
+    client = app.test_client()
+    for name in ("Ana", "Ben", "Cy"):
+        assert client.post("/play", data={"class_code": "kq7rta", "nickname": name}).status_code == 302
+
+
+def age(app, token: str, days: float, *, finished: bool = False) -> None:
+    with app.app_context():
+        play = db.session.scalar(db.select(PlaySession).where(PlaySession.token == token))
+        play.started_at = utcnow() - timedelta(days=days)
+        if finished:
+            play.finished_at = play.started_at
+        db.session.commit()
+
+
+def tokens(app) -> set[str]:
+    with app.app_context():
+        return set(db.session.scalars(db.select(PlaySession.token)))
+
+
+@pytest.fixture
+def rounds_of_every_age(app, client):
+    """An unanswered round of 2 days, an answered one of 2 days, one of 400 days, and a class's
+    round of 400 days."""
+    made = {}
+    for name in ("unanswered", "answered", "old", "class"):
+        player = Player(app.test_client())
+        player.start()
+        if name != "unanswered":
+            player.answer(player.current_question_id(), "dubious")
+        made[name] = player.token
+    age(app, made["unanswered"], 2)
+    age(app, made["answered"], 2)
+    age(app, made["old"], 400, finished=True)
+    age(app, made["class"], 400, finished=True)
+    with app.app_context():
+        classroom = make_class()
+        play = db.session.scalar(db.select(PlaySession).where(PlaySession.token == made["class"]))
+        play.classroom_id = classroom.id
+        db.session.add(
+            RateCount(kind="start", key="x", slot=1, count=3, expires_at=utcnow() - timedelta(hours=1))
+        )
+        db.session.commit()
+    return made
+
+
+def test_quiz_prune_removes_unanswered_and_old_rounds_and_keeps_class_rounds(
+    app, runner, rounds_of_every_age
+):
+    made = rounds_of_every_age
+    fresh = Player(app.test_client())
+    fresh.start()  # unanswered, but only just started: it stays
+    result = runner.invoke(args=["prune"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "removed 1 unanswered round(s) older than a day, 1 round(s) older than 365 days "
+        "(QUIZ_RETENTION_DAYS) and 1 ended throttle count(s)"
+    ) in result.output
+    assert tokens(app) == {made["answered"], made["class"], fresh.token}
+    with app.app_context():
+        orphans = db.session.scalar(
+            db.select(db.func.count(Answer.id)).where(~Answer.session_id.in_(db.select(PlaySession.id)))
+        )
+        assert orphans == 0  # the old round's answers went with it
+
+
+def test_the_retention_is_configurable(app, runner, rounds_of_every_age, monkeypatch):
+    app.config["RETENTION_DAYS"] = 1
+    runner.invoke(args=["prune"])
+    assert tokens(app) == {rounds_of_every_age["class"]}
+
+
+def test_starting_rounds_clears_rounds_left_unanswered_for_a_day(app, client, monkeypatch):
+    """Where nobody runs `quiz prune`, a flood of unanswered starts is cleared by later starts."""
+    player = Player(client)
+    player.start()
+    age(app, player.token, 2)
+    monkeypatch.setattr("quiz.round.views.PRUNE_CHANCE", 1.0)
+    Player(app.test_client()).start()
+    assert player.token not in tokens(app)
+
+
+def test_pruning_unanswered_rounds_keeps_every_answered_one(app):
+    with app.app_context():
+        assert retention.prune_some_unanswered(utcnow()) == 0
