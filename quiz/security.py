@@ -104,6 +104,10 @@ def _headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if response.mimetype == "text/html":
+        # Pages show answers, results, names and join codes: on a shared computer, the next
+        # person's Back button or the browser's cache must not bring them back.
+        response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quiz.decks import Deck, load_deck_file, parse_deck
 from quiz.decks.formats import csv_format, deck_mapping, dump_deck
@@ -267,11 +270,28 @@ def test_read_keeps_the_rows_after_a_bad_one():
         ("'", "'"),
         ("a = b", "a = b"),
         ("", ""),
+        # A semicolon or tab starts a new cell in some spreadsheet locales.
+        ("x;=1+1;", "x;'=1+1;"),
+        ("x; =1+1", "x; '=1+1"),
+        ("a\t@SUM(A1)", "a\t'@SUM(A1)"),
+        ("a;'=b", "a;''=b"),
+        ("=a;-b", "'=a;'-b"),
+        ("a; b", "a; b"),
     ],
 )
 def test_neutralise_and_restore_are_exact_inverses(cell, exported):
     assert csv_format.neutralise(cell) == exported
     assert csv_format.restore(exported) == cell
+
+
+@given(st.text(alphabet="=+-@;\t\r' ab", max_size=12))
+def test_restore_undoes_neutralise_for_any_text(cell):
+    shielded = csv_format.neutralise(cell)
+    assert csv_format.restore(shielded) == cell
+    first, *others = re.split(r"[;\t]", shielded)
+    assert not re.match(r"^[=+\-@\t\r]", shielded), (cell, shielded)
+    for part in others:  # where a semicolon or tab locale starts a cell: none runs
+        assert not re.match(r"^ *[=+\-@]", part), (cell, shielded)
 
 
 def test_write_neutralises_a_formula_read_from_a_csv():

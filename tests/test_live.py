@@ -267,3 +267,29 @@ def test_names_are_told_apart_whatever_their_case(app, client, klass):
     with app.app_context():
         names = list(db.session.scalars(db.select(PlaySession.nickname).order_by(PlaySession.id)))
     assert names == ["Maya", "maya (2)", "MAYA (3)"]
+
+
+def test_on_a_shared_computer_the_next_student_is_asked_before_continuing(app, client, klass):
+    """The resume offer names the player, and "Start over" closes their round for the next one."""
+    _, code = klass
+    maya = join(app, code, "Maya")
+    home = maya.client.get("/")
+    assert "Continue Maya’s round?" in home.text and "Not Maya?" in home.text
+    response = maya.client.post("/play/start-over")
+    assert response.status_code == 302
+    home = maya.client.get("/")
+    assert "Continue Maya" not in home.text and "The last player’s round is closed" in home.text
+    assert maya.client.get(maya.url).status_code == 404
+
+
+def test_a_class_round_ends_when_the_browser_closes(app, klass):
+    """A class round's cookie is a browser-session cookie (a week-long one for rounds of one's own),
+    and a personal round started after it leaves the class round out of the lasting cookie."""
+    _, code = klass
+    maya = join(app, code, "Maya")
+    cookie = maya.client.get_cookie("session")
+    assert cookie is not None and cookie.expires is None
+    response = maya.client.post("/play", data={"deck": "test-deck"})
+    assert "Expires=" in response.headers["Set-Cookie"]
+    # The lasting cookie holds no class round: a restarted browser cannot continue it.
+    assert maya.client.get(maya.url).status_code == 404

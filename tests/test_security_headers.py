@@ -258,6 +258,21 @@ def test_every_page_has_no_inline_script_event_handler_or_style_attribute(visits
     assert problems == []
 
 
+def test_no_page_that_shows_answers_results_or_names_is_kept_in_a_cache(visits):
+    """On a shared computer the next person's Back button must not bring back the last one's
+    reveal, summary or teacher pages."""
+    kept = [
+        what
+        for what, response in visits.responses()
+        if response.mimetype == "text/html" and response.headers.get("Cache-Control") != "no-store"
+    ]
+    assert kept == []
+    shown = ("play.reveal", "play.summary", "kiosk.reveal", "teacher.dashboard", "teacher.class_results")
+    assert all(visits.pages[endpoint] for endpoint in shown)
+    (_, csv), *_ = visits.pages["teacher.class_answers_csv"]
+    assert csv.headers["Cache-Control"] == "no-store"
+
+
 def test_every_response_says_nosniff(visits):
     missing = [what for what, r in visits.responses() if r.headers.get("X-Content-Type-Options") != "nosniff"]
     assert missing == []

@@ -226,6 +226,17 @@ def test_results_csv_has_every_answer_with_formulas_made_inert(app, client, auth
     assert all("'=HYPERLINK" in line for line in lines[1:])
 
 
+def test_results_csv_makes_formulas_inert_in_semicolon_locales_too(app, client, auth):
+    """A spreadsheet whose locale splits cells on ";" would read "x;=1+1;" as a formula cell."""
+    auth.login()
+    class_id, code = create_class(app, client)
+    player = Player(app.test_client())
+    player.start(class_code=code, nickname="x;=1+1;")
+    player.play_round(lambda qid: "dubious")
+    body = client.get(f"/teacher/classes/{class_id}/answers.csv").text.lstrip("\ufeff")
+    assert "x;'=1+1;" in body and "=1+1" not in body.replace("'=1+1", "")
+
+
 def test_a_teacher_cannot_see_another_teachers_class(app, client, auth):
     from quiz.services.accounts import add_teacher
 

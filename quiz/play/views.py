@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from ..extensions import db, decks
 from ..models import Classroom
 from ..round import Screen, register_round
-from ..round.browser import latest_open, remembered
+from ..round.browser import forget, latest_open, remembered
 from ..round.views import begin
 from ..security import client_address, throttle
 from ..services import classes, limits, live
@@ -115,6 +115,15 @@ def start() -> ResponseReturnValue:
     name = classes.player_name(classroom, form.nickname.data, mine)
     flash(f"You joined {classroom.name} as {name}.")
     return begin(SCREEN, deck, mode="class", nickname=name, classroom=classroom, live_round=running)
+
+
+@bp.post("/play/start-over")
+def start_over() -> ResponseReturnValue:
+    """Not the player whose round this browser offers to continue (a shared computer): close
+    this browser's rounds and forget them."""
+    forget(SCREEN)
+    flash("The last player’s round is closed: start your own.")
+    return redirect(url_for("play.home"))
 
 
 @bp.get("/healthz")

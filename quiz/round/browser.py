@@ -13,9 +13,16 @@ REMEMBERED_ROUNDS = 8
 
 
 def remember(play: PlaySession) -> None:
-    """Let this browser come back to the round, even after closing the tab."""
-    session.permanent = True
+    """Let this browser come back to the round: after closing the tab, or, for a round of one's
+    own, the browser (a class round ends with the browser: on a shared computer, the next
+    student must not continue it)."""
     tokens = [t for t in session.get("plays", []) if t != play.token]
+    if play.mode == "class":
+        session.permanent = False
+    else:
+        # The cookie outlives the browser now: class rounds leave it.
+        session.permanent = True
+        tokens = [p.token for p in remembered() if p.mode != "class" and p.token != play.token]
     session["plays"] = (tokens + [play.token])[-REMEMBERED_ROUNDS:]
 
 

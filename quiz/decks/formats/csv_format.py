@@ -43,19 +43,26 @@ GROUP_COLUMN = re.compile(r"^(source|red_flag|checks_out)(?:_(title|url|quote|no
 FORMULA_START = "=+-@\t\r"
 #: A cell a spreadsheet would run, maybe behind apostrophes: ours, or ones the author typed.
 NEEDS_APOSTROPHE = re.compile("^'*[" + re.escape(FORMULA_START) + "]")
+#: The same inside a cell, after a semicolon or a tab: where a spreadsheet whose locale splits
+#: on those starts a new cell ("x;=1+1" is two cells, one a formula, in a semicolon locale).
+INNER_FORMULA = re.compile(r"([;\t] *)('*[=+\-@])")
+INNER_SHIELDED = re.compile(r"([;\t] *)'('*[=+\-@])")
 BOM = "\ufeff"
 MAX_ID = 60
 
 
 def neutralise(cell: str) -> str:
-    """A cell as exported: one apostrophe in front of anything a spreadsheet would run."""
+    """A cell as exported: one apostrophe in front of anything a spreadsheet would run, at its
+    start or after a semicolon or tab within it."""
+    cell = INNER_FORMULA.sub(r"\1'\2", cell)
     return "'" + cell if NEEDS_APOSTROPHE.match(cell) else cell
 
 
 def restore(cell: str) -> str:
-    """A cell as imported: the one apostrophe `neutralise` adds, taken off again."""
+    """A cell as imported: the apostrophes `neutralise` adds, taken off again."""
     # Only strip when it shields a formula, so "'tis" and a lone "'" stay as typed.
-    return cell[1:] if cell.startswith("'") and NEEDS_APOSTROPHE.match(cell[1:]) else cell
+    cell = cell[1:] if cell.startswith("'") and NEEDS_APOSTROPHE.match(cell[1:]) else cell
+    return INNER_SHIELDED.sub(r"\1\2", cell)
 
 
 Key = tuple[str, str, int]  # (group or "", part or text field, item number or 0)
