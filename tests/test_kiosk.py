@@ -451,10 +451,25 @@ def test_best_scores_are_todays_finished_kiosk_rounds_best_first(app):
         best = best_kiosk_scores("test-deck", today, limit=5)
     assert [(b.nickname, b.score, b.total) for b in best] == [
         ("Swift Fox", 5, 5),
-        (None, 4, 5),  # earlier than Keen Lynx: ties go to who got there first
-        ("Keen Lynx", 4, 5),
+        ("Keen Lynx", 4, 5),  # later than the unnamed round: ties go to the latest
+        (None, 4, 5),
         ("Calm Owl", 3, 5),
     ]
+
+
+def test_a_mornings_scripted_perfect_rounds_do_not_own_the_board(app):
+    """Six perfect rounds in under a second at opening time, all under one name, take one line;
+    a perfect round later in the day goes above them."""
+    today = start_of_today()
+    with app.app_context():
+        for n in range(6):
+            add_round(nickname="Bot Bot", right=5, finished=today + timedelta(hours=9, milliseconds=150 * n))
+        add_round(nickname="Calm Owl", right=5, finished=today + timedelta(hours=15))
+        add_round(nickname=None, right=5, finished=today + timedelta(hours=14))
+        add_round(nickname=None, right=5, finished=today + timedelta(hours=13))
+        db.session.commit()
+        best = best_kiosk_scores("test-deck", today, limit=5)
+    assert [b.nickname for b in best] == ["Calm Owl", None, None, "Bot Bot"]
 
 
 def test_best_scores_are_limited(app):
@@ -583,6 +598,20 @@ def test_kiosk_only_keeps_kiosk_static_and_health(app, client, path):
     response = client.get(path)
     response.close()
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("failure", ["static 404", "csrf 400"])
+def test_on_a_kiosk_only_server_every_error_page_is_a_kiosk_page_with_its_idle_reset(app, client, failure):
+    app.config["KIOSK_ONLY"] = True
+    if failure == "static 404":
+        response = client.get("/static/no-such-file.css")
+        assert response.status_code == 404
+    else:
+        app.config["WTF_CSRF_ENABLED"] = True
+        response = client.post("/kiosk/play", data={})
+        assert response.status_code == 400
+    assert 'data-idle="on"' in response.text and "kiosk.js" in response.text
+    assert "/teacher" not in response.text and 'href="/"' not in response.text
 
 
 def test_without_kiosk_only_the_web_game_stays(client):

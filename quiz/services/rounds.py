@@ -305,10 +305,18 @@ class BestScore:
 
 
 def best_kiosk_scores(deck_id: str, since: datetime, limit: int = 5) -> list[BestScore]:
-    """The best finished kiosk rounds of a deck since `since` (UTC), best first, earliest first on ties."""
-    score = db.func.sum(db.case((Answer.correct, 1), else_=0))
-    rows = db.session.execute(
-        db.select(PlaySession.nickname, score, db.func.count(Answer.id), PlaySession.finished_at)
+    """The best finished kiosk rounds of a deck since `since` (UTC), best first; on a tie the
+    latest first (a morning's scripted perfect rounds do not hold the board all day), and one
+    line per name (its best, latest round)."""
+    score = db.func.sum(db.case((Answer.correct, 1), else_=0)).label("score")
+    scored = (
+        db.select(
+            PlaySession.id,
+            PlaySession.nickname,
+            score,
+            db.func.count(Answer.id).label("total"),
+            PlaySession.finished_at,
+        )
         .join(Answer, Answer.session_id == PlaySession.id)
         .where(
             PlaySession.mode == "kiosk",
@@ -317,7 +325,18 @@ def best_kiosk_scores(deck_id: str, since: datetime, limit: int = 5) -> list[Bes
             PlaySession.abandoned_at.is_(None),
         )
         .group_by(PlaySession.id)
-        .order_by(score.desc(), PlaySession.finished_at, PlaySession.id)
+        .subquery()
+    )
+    best_first = (scored.c.score.desc(), scored.c.finished_at.desc(), scored.c.id.desc())
+    # A round without a name is a line of its own.
+    name = db.func.coalesce(scored.c.nickname, db.cast(scored.c.id, db.String) + "\n")
+    ranked = db.select(
+        scored, db.func.row_number().over(partition_by=name, order_by=best_first).label("rank")
+    ).subquery()
+    rows = db.session.execute(
+        db.select(ranked.c.nickname, ranked.c.score, ranked.c.total, ranked.c.finished_at)
+        .where(ranked.c.rank == 1)
+        .order_by(ranked.c.score.desc(), ranked.c.finished_at.desc(), ranked.c.id.desc())
         .limit(limit)
     )
     return [
