@@ -11,7 +11,7 @@ import pytest
 from quiz import create_app
 from quiz.extensions import db
 from quiz.models import Answer, Classroom, PlaySession, RateCount, utcnow
-from quiz.services import retention
+from quiz.services import limits, retention
 from quiz.services.accounts import add_teacher
 
 from .conftest import Player
@@ -164,3 +164,19 @@ def test_starting_rounds_clears_rounds_left_unanswered_for_a_day(app, client, mo
 def test_pruning_unanswered_rounds_keeps_every_answered_one(app):
     with app.app_context():
         assert retention.prune_some_unanswered(utcnow()) == 0
+
+
+def test_a_burst_across_the_edge_of_a_window_is_not_let_through_twice(app):
+    """A fixed window would let 2 x the limit through around its edge; the sliding one does not."""
+    limit = limits.Limit("test", 5, 60)
+    edge = 60 * 1_000_000
+    with app.app_context():
+        for moment in (edge - 1.5, edge - 1, edge - 0.5):
+            limits.count(limit, "k", moment)
+        assert limits.retry_after(limit, "k", edge + 0.1) is None
+        limits.count(limit, "k", edge + 0.2)
+        limits.count(limit, "k", edge + 0.3)
+        wait = limits.retry_after(limit, "k", edge + 0.4)
+        assert wait is not None and 1 <= wait <= 60
+        assert limits.retry_after(limit, "k", edge + 0.4 + wait) is None  # as the 429 page says
+        assert limits.retry_after(limit, "k", edge + 120) is None

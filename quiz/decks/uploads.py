@@ -7,7 +7,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .formats import FORMATS, UPLOAD_FORMATS, deck_mapping, dump_deck, format_of, read_file
+from .formats import FORMATS, UPLOAD_FORMATS, deck_mapping, dump_deck, format_of, read_file, too_large
 from .loading import MAX_FILE_BYTES, slugify
 from .model import Deck
 
@@ -42,7 +42,8 @@ def convert_upload(data: bytes, filename: str, kind: str = "auto") -> Upload:
             suffixes = ", ".join(s for k in UPLOAD_FORMATS for s in FORMATS[k].suffixes)
             upload.problems.append(f"{name}: choose the format: the name does not end in {suffixes}")
             return upload
-    result = read_file(data, name, kind, deck_id=slugify(Path(name).stem) or "deck")
+    deck_id = slugify(Path(name).stem) or "deck"
+    result = read_file(data, name, kind, deck_id=deck_id, max_deck_bytes=MAX_FILE_BYTES)
     upload.problems = [str(problem) for problem in result.problems]
     if result.deck is None:
         return upload
@@ -50,10 +51,7 @@ def convert_upload(data: bytes, filename: str, kind: str = "auto") -> Upload:
     yaml_text = data.decode("utf-8-sig") if kind == "yaml" else dump_deck(deck_mapping(result.deck))
     size = len(yaml_text.encode("utf-8"))
     if size > MAX_FILE_BYTES:
-        upload.problems.append(
-            f"{name}: as a deck file it takes {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}: "
-            "split it into smaller files"
-        )
+        upload.problems.append(str(too_large(name, size, MAX_FILE_BYTES)))
         return upload
     upload.deck, upload.yaml_text = result.deck, yaml_text
     return upload

@@ -5,6 +5,7 @@ fixed windows. Database work only; callers commit."""
 from __future__ import annotations
 
 import functools
+import math
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -46,27 +47,41 @@ def code_guesses() -> Limit:
 
 
 def retry_after(limit: Limit, key: str, now: float | None = None) -> int | None:
-    """Seconds until `key` may try again, or None while it is within the limit."""
+    """Seconds until `key` may try again, or None while it is within the limit.
+
+    A sliding window, estimated from two fixed ones (this one and the one before, its count
+    weighed by how much of it the sliding window still covers), so a burst that straddles the
+    edge of a window is not let through twice.
+    """
     now = time.time() if now is None else now
-    window = limit.window(now)
-    used = db.session.scalar(
-        db.select(RateCount.count).where(
-            RateCount.kind == limit.kind, RateCount.key == key[:200], RateCount.slot == window
-        )
+    slot = limit.window(now)
+    counts = dict(
+        db.session.execute(
+            db.select(RateCount.slot, RateCount.count).where(
+                RateCount.kind == limit.kind, RateCount.key == key[:200], RateCount.slot.in_([slot - 1, slot])
+            )
+        ).all()
     )
-    if (used or 0) < limit.count:
+    current, previous = counts.get(slot, 0), counts.get(slot - 1, 0)
+    into = now / limit.seconds - slot  # how far into this window, 0 to 1
+    if current + math.ceil(previous * (1 - into)) < limit.count:
         return None
-    return max(1, int((window + 1) * limit.seconds - now) + 1)
+    if current < limit.count:  # the previous window's share must fall far enough
+        wait = (1 - (limit.count - 1 - current) / previous - into) * limit.seconds
+    else:  # this window's count must become the previous one, and fall far enough
+        wait = (1 - into + 1 - (limit.count - 1) / current) * limit.seconds
+    return max(1, math.ceil(wait))
 
 
 def count(limit: Limit, key: str, now: float | None = None) -> None:
     """Count one more for `key` in the current window (one statement, safe under concurrency)."""
     now = time.time() if now is None else now
-    window = limit.window(now)
-    expires = datetime.fromtimestamp((window + 1) * limit.seconds, UTC)
+    slot = limit.window(now)
+    # Kept while it weighs in the sliding window: this window and the next.
+    expires = datetime.fromtimestamp((slot + 2) * limit.seconds, UTC)
     db.session.execute(
         _upsert(db.session.get_bind().dialect.name),
-        {"kind": limit.kind, "key": key[:200], "slot": window, "count": 1, "expires_at": expires},
+        {"kind": limit.kind, "key": key[:200], "slot": slot, "count": 1, "expires_at": expires},
     )
 
 

@@ -61,8 +61,12 @@ class Conversion:
     problems: list[Problem]
 
 
-def read_file(data: bytes, path: str, kind: str, *, deck_id: str) -> Conversion:
-    """Read and validate a YAML, CSV or GIFT file, each problem at a line of that file."""
+def read_file(
+    data: bytes, path: str, kind: str, *, deck_id: str, max_deck_bytes: int | None = None
+) -> Conversion:
+    """Read and validate a YAML, CSV or GIFT file, each problem at a line of that file. With
+    `max_deck_bytes`, a CSV or GIFT file whose deck file would surely be larger is refused
+    before the (costlier) validation."""
     text, problems = decode(data, path)
     if text is None:
         return Conversion(None, {}, problems)
@@ -73,8 +77,31 @@ def read_file(data: bytes, path: str, kind: str, *, deck_id: str) -> Conversion:
     mapping["id"] = deck_id
     if problems or not mapping.get("questions"):
         return Conversion(None, mapping, problems)
+    if max_deck_bytes is not None and (least := smallest_yaml_size(mapping)) > max_deck_bytes:
+        return Conversion(None, mapping, [too_large(path, least, max_deck_bytes, at_least=True)])
     deck, problems = validate_mapping(mapping, path, default_id=deck_id)
     return Conversion(deck, mapping, problems)
+
+
+def smallest_yaml_size(value: Any) -> int:
+    """Bytes that the YAML of `value` takes at the least: every key and every text is written
+    out whole (quoting, escapes and line folding only add to it)."""
+    total, seen, stack = 0, set(), [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            total += len(item.encode("utf-8"))
+        elif isinstance(item, dict | list | tuple) and id(item) not in seen:
+            seen.add(id(item))
+            stack.extend([*item.keys(), *item.values()] if isinstance(item, dict) else item)
+    return total
+
+
+def too_large(path: str, size: int, limit: int, *, at_least: bool = False) -> Problem:
+    """The problem of a file whose deck file would be over the size limit."""
+    takes = f"at least {size:,}" if at_least else f"{size:,}"
+    message = f"as a deck file it takes {takes} bytes, over the limit of {limit:,}"
+    return Problem(path, 1, message + ": split it into smaller files")
 
 
 def deck_mapping(deck: Deck) -> dict[str, Any]:
@@ -127,4 +154,6 @@ __all__ = [
     "dump_deck",
     "format_of",
     "read_file",
+    "smallest_yaml_size",
+    "too_large",
 ]
