@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import Insert, Table, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -128,6 +130,21 @@ def _pass_turn(*, roll_back: bool = False) -> None:
         if roll_back:
             db.session.remove()
         writer.release()
+
+
+def insert_for(dialect: str):  # type: ignore[no-untyped-def]
+    """The INSERT of the database in use, with its ON CONFLICT clauses (SQLite, PostgreSQL)."""
+    return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+
+
+@functools.cache
+def counting_insert(dialect: str, table: Table, key: tuple[str, ...]) -> Insert:
+    """INSERT ... ON CONFLICT (key) DO UPDATE SET count = count + the new row's count: one
+    statement that adds to a counter row, or makes it, safely under concurrency."""
+    statement = insert_for(dialect)(table)
+    return statement.on_conflict_do_update(
+        index_elements=list(key), set_={"count": table.c.count + statement.excluded.count}
+    )
 
 
 def upgrade_database() -> None:

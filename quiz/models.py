@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -110,6 +110,8 @@ class PlaySession(db.Model):
     """One player's round of one deck: the drawn questions in order, and when it began and ended."""
 
     __tablename__ = "play_session"
+    #: A results page lists a deck's latest rounds.
+    __table_args__ = (Index("ix_play_session_deck_id_started_at", "deck_id", "started_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(32), unique=True)
@@ -167,3 +169,19 @@ class Answer(db.Model):
         if self.correct:
             return self.choice
         return "plausible" if self.choice == "dubious" else "dubious"
+
+
+class AnswerTally(db.Model):
+    """How many answers to one question of a deck were given in one class (0: none), at one
+    confidence (0: not rated), with one choice, right or wrong. Kept as answers are stored and
+    pruned, so results over a hundred thousand rounds add up a few hundred rows."""
+
+    __tablename__ = "answer_tally"
+
+    deck_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    classroom_id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    confidence: Mapped[int] = mapped_column(primary_key=True)
+    choice: Mapped[str] = mapped_column(String(10), primary_key=True)
+    correct: Mapped[bool] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)

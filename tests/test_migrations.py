@@ -48,3 +48,34 @@ def test_init_db_keeps_existing_data(app_config):
     with app.app_context():
         assert db.session.execute(db.text("select username from teacher")).scalars().all() == ["ms-lee"]
         db.engine.dispose()
+
+
+def test_the_tally_migration_counts_the_answers_already_stored(app_config):
+    """A database with answers from before the tallies gets them counted on upgrade."""
+    app = create_app(app_config)
+    with app.app_context():
+        upgrade(revision="6b8fec232f6e")
+        db.session.execute(
+            db.text(
+                "INSERT INTO play_session (id, token, deck_id, mode, question_order, started_at) "
+                "VALUES (1, 't1', 'test-deck', 'web', '[\"q1\", \"q2\"]', '2026-01-01 10:00:00')"
+            )
+        )
+        for qid, choice, correct in (("q1", "dubious", True), ("q2", "dubious", False)):
+            db.session.execute(
+                db.text(
+                    "INSERT INTO answer (session_id, question_id, choice, correct, answered_at) "
+                    "VALUES (1, :qid, :choice, :correct, '2026-01-01 10:01:00')"
+                ),
+                {"qid": qid, "choice": choice, "correct": correct},
+            )
+        db.session.commit()
+        upgrade()
+        rows = db.session.execute(
+            db.text("SELECT question_id, classroom_id, confidence, choice, correct, count FROM answer_tally")
+        ).all()
+        db.engine.dispose()
+    assert sorted((q, c, lvl, ch, bool(ok), n) for q, c, lvl, ch, ok, n in rows) == [
+        ("q1", 0, 0, "dubious", True, 1),
+        ("q2", 0, 0, "dubious", False, 1),
+    ]

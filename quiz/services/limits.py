@@ -4,16 +4,14 @@ fixed windows. Database work only; callers commit."""
 
 from __future__ import annotations
 
-import functools
 import math
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import current_app
-from sqlalchemy import Insert
-from sqlalchemy.dialects import postgresql, sqlite
 
+from ..database import counting_insert
 from ..extensions import db
 from ..models import RateCount
 
@@ -79,9 +77,9 @@ def count(limit: Limit, key: str, now: float | None = None) -> None:
     slot = limit.window(now)
     # Kept while it weighs in the sliding window: this window and the next.
     expires = datetime.fromtimestamp((slot + 2) * limit.seconds, UTC)
+    add = counting_insert(db.session.get_bind().dialect.name, RateCount.__table__, ("kind", "key", "slot"))
     db.session.execute(
-        _upsert(db.session.get_bind().dialect.name),
-        {"kind": limit.kind, "key": key[:200], "slot": slot, "count": 1, "expires_at": expires},
+        add, {"kind": limit.kind, "key": key[:200], "slot": slot, "count": 1, "expires_at": expires}
     )
 
 
@@ -93,13 +91,3 @@ def forget(limit: Limit, key: str) -> None:
 def prune(now: datetime) -> int:
     """Delete the windows that have ended; how many."""
     return db.session.execute(db.delete(RateCount).where(RateCount.expires_at < now)).rowcount or 0
-
-
-@functools.cache
-def _upsert(dialect: str) -> Insert:
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
-    table = RateCount.__table__
-    statement = insert(table)
-    return statement.on_conflict_do_update(
-        index_elements=["kind", "key", "slot"], set_={"count": table.c.count + 1}
-    )

@@ -1,8 +1,10 @@
 """Results for teachers: players, questions, what fooled the class and how sure it was.
 
-Everything is summed up by the database (GROUP BY), so a page costs the same with a hundred
-rounds as with a hundred thousand; only the players listed are read one by one, at most
-PLAYERS_SHOWN of them. A teacher sees their own classes' players, an admin everyone's.
+The figures of the questions come from the answer tallies (services/tallies.py), players are
+counted by the database, and only the players listed are read one by one, at most
+PLAYERS_SHOWN of them, the latest: a page costs about the same with a hundred rounds as with a
+hundred thousand. A teacher sees their own
+classes' players, an admin everyone's.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_
 
@@ -20,7 +23,8 @@ from ..decks import Deck
 from ..decks.formats.csv_format import neutralise
 from ..extensions import db
 from ..game import Calibration, Discernment, FlagTally, from_counts, weighted_calibration
-from ..models import Answer, Classroom, PlaySession, Teacher, utcnow
+from ..models import Answer, AnswerTally, Classroom, PlaySession, Teacher, utcnow
+from . import tallies
 
 #: An unfinished round with a start or an answer this recent counts as "playing now" (the page
 #: refreshes); one left alone longer is someone who walked away.
@@ -110,12 +114,20 @@ class Results:
 def _rounds(deck_id: str, classroom: Classroom | None, viewer: Teacher | None) -> ColumnElement[bool]:
     """Which rounds a results page covers: a class's, or a deck's that this teacher may see."""
     where = PlaySession.deck_id == deck_id
+    classes = _in_classes(PlaySession.classroom_id, classroom, viewer)
+    return where if classes is None else and_(where, classes)
+
+
+def _in_classes(
+    column: ColumnElement[Any], classroom: Classroom | None, viewer: Teacher | None
+) -> ColumnElement[bool] | None:
+    """The classes a results page covers, as a condition on a class id column: one class, a
+    teacher's own classes, or None for all (an admin, or a command)."""
     if classroom is not None:
-        return and_(where, PlaySession.classroom_id == classroom.id)
+        return column == classroom.id
     if viewer is None or viewer.is_admin:
-        return where
-    own = db.select(Classroom.id).where(Classroom.teacher_id == viewer.id)
-    return and_(where, PlaySession.classroom_id.in_(own))
+        return None
+    return column.in_(db.select(Classroom.id).where(Classroom.teacher_id == viewer.id))
 
 
 def results(
@@ -123,8 +135,16 @@ def results(
 ) -> Results:
     """The figures of a deck's rounds (one class's, or those `viewer` may see)."""
     where = _rounds(deck.id, classroom, viewer)
-    dubious_answer = or_(
-        and_(Answer.choice == "dubious", Answer.correct), and_(Answer.choice == "plausible", ~Answer.correct)
+    # A player is a round with at least one answer: a Start pressed and left is nobody's result.
+    answered = db.select(Answer.id).where(Answer.session_id == PlaySession.id).exists()
+    player_count = db.session.scalar(db.select(func.count(PlaySession.id)).where(where, answered)) or 0
+    latest = list(
+        db.session.scalars(
+            db.select(PlaySession.id)
+            .where(where, answered)
+            .order_by(PlaySession.started_at.desc(), PlaySession.id.desc())
+            .limit(PLAYERS_SHOWN)
+        )
     )
     counts = [
         func.sum(case((and_(Answer.choice == "dubious", Answer.correct), 1), else_=0)),
@@ -133,7 +153,7 @@ def results(
         func.sum(case((and_(Answer.choice == "dubious", ~Answer.correct), 1), else_=0)),
     ]
     too_fast = func.sum(case((Answer.elapsed_ms < TOO_FAST_MS, 1), else_=0))
-    per_round = (
+    rows = db.session.execute(
         db.select(
             PlaySession.id,
             PlaySession.nickname,
@@ -145,12 +165,10 @@ def results(
             too_fast,
         )
         .join(Answer, Answer.session_id == PlaySession.id)
-        .where(where)
+        .where(PlaySession.id.in_(latest))
         .group_by(PlaySession.id)
-    )
-    # A player is a round with at least one answer: a Start pressed and left is nobody's result.
-    player_count = db.session.scalar(db.select(func.count()).select_from(per_round.subquery())) or 0
-    rows = db.session.execute(per_round.order_by(PlaySession.started_at.desc()).limit(PLAYERS_SHOWN)).all()
+        .order_by(PlaySession.started_at, PlaySession.id)
+    ).all()
     players = [
         PlayerResult(
             session_id=sid,
@@ -162,23 +180,23 @@ def results(
             result=from_counts(int(h or 0), int(m or 0), int(t or 0), int(d or 0)),
             too_fast=int(fast or 0),
         )
-        for sid, nickname, started, finished, order, answered, h, m, t, d, fast in reversed(rows)
+        for sid, nickname, started, finished, order, answered, h, m, t, d, fast in rows
     ]
-    per_question = db.session.execute(
-        db.select(
-            Answer.question_id,
-            func.count(Answer.id),
-            func.sum(case((Answer.correct, 1), else_=0)),
-            func.sum(case((and_(Answer.confidence == 3, ~Answer.correct), 1), else_=0)),
-            func.max(case((dubious_answer, 1), else_=0)),
-        )
-        .join(PlaySession, Answer.session_id == PlaySession.id)
-        .where(where)
-        .group_by(Answer.question_id)
-    ).all()
-    figures = {qid: (n, int(right or 0), int(sure or 0), dub) for qid, n, right, sure, dub in per_question}
+    # The question figures and the calibration come from the answer tallies: a few hundred rows
+    # whatever the number of rounds.
+    figures: dict[str, list[int]] = {}  # question id -> answered, right, sure and wrong, dubious
+    by_level: dict[tuple[int, bool], int] = {}
+    counted = tallies.figures(deck.id, _in_classes(AnswerTally.classroom_id, classroom, viewer))
+    for qid, level, choice, correct, n in counted:
+        tally = figures.setdefault(qid, [0, 0, 0, 0])
+        tally[0] += n
+        tally[1] += n if correct else 0
+        tally[2] += n if level == 3 and not correct else 0
+        tally[3] |= (choice == "dubious") == correct  # the verdict was dubious
+        if level is not None:
+            by_level[level, correct] = by_level.get((level, correct), 0) + n
     questions = [
-        QuestionResult(q.id, q.claim, q.answer, *figures.get(q.id, (0, 0, 0))[:3]) for q in deck.questions
+        QuestionResult(q.id, q.claim, q.answer, *figures.get(q.id, [0, 0, 0])[:3]) for q in deck.questions
     ]
     # Questions since removed from the deck keep their figures.
     questions += [
@@ -198,12 +216,6 @@ def results(
     missed_flags = sorted(
         (FlagTally(f, tuple(c)) for f, c in missed.items()), key=lambda t: (-len(t.claims), t.name)
     )
-    by_level = db.session.execute(
-        db.select(Answer.confidence, Answer.correct, func.count(Answer.id))
-        .join(PlaySession, Answer.session_id == PlaySession.id)
-        .where(where, Answer.confidence.is_not(None))
-        .group_by(Answer.confidence, Answer.correct)
-    ).all()
     recent = utcnow() - PLAYING_WINDOW
     playing_now = db.session.scalar(
         db.select(func.count())
@@ -229,7 +241,7 @@ def results(
         player_count=player_count,
         questions=questions,
         playing_now=bool(playing_now),
-        calibration=weighted_calibration(by_level),
+        calibration=weighted_calibration((level, right, n) for (level, right), n in by_level.items()),
         missed_flags=missed_flags,
         class_result=from_counts(whole[0], totals[0] - whole[0], whole[1], totals[1] - whole[1]),
         details=_details(deck, [p.session_id for p in players]) if details else {},

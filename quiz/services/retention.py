@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from ..extensions import db
 from ..models import Answer, PlaySession
-from . import limits
+from . import limits, tallies
 
 #: A round with no answer after this long was never played: it goes (start-up floods too).
 UNANSWERED_FOR = timedelta(days=1)
@@ -33,11 +33,11 @@ def prune(now: datetime, retention_days: int) -> Pruned:
     unanswered = db.session.execute(
         db.delete(PlaySession).where(_unanswered_before(now - UNANSWERED_FOR))
     ).rowcount
-    old = db.session.execute(
-        db.delete(PlaySession).where(
-            PlaySession.started_at < now - timedelta(days=retention_days), PlaySession.classroom_id.is_(None)
-        )
-    ).rowcount
+    expired = db.and_(
+        PlaySession.started_at < now - timedelta(days=retention_days), PlaySession.classroom_id.is_(None)
+    )
+    tallies.forget(expired)  # their answers leave the results with them
+    old = db.session.execute(db.delete(PlaySession).where(expired)).rowcount
     return Pruned(unanswered or 0, old or 0, limits.prune(now))
 
 

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import CursorResult, Executable, Insert
-from sqlalchemy.dialects import postgresql, sqlite
 
+from ..database import insert_for
 from ..decks import Deck, Question
 from ..extensions import db, decks
 from ..game import (
@@ -28,7 +28,7 @@ from ..game import (
     streak,
 )
 from ..models import Answer, Classroom, LiveRound, PlaySession, utcnow
-from . import live
+from . import live, tallies
 
 
 class Outcome(enum.Enum):
@@ -173,6 +173,7 @@ def answer(
     if stored is None:
         # A reload, a replay, or the same answer racing in: the (session, question) key kept the first.
         return Outcome.ALREADY_ANSWERED
+    tallies.count(play, question_id, choice, item.is_correct(choice), confidence)
     # A live round ends when its teacher ends it; a round of one's own, with its last answer.
     if play.live_round_id is None and _run(_ANSWER_COUNT, {"session_id": play.id}).scalar_one() >= len(order):
         play.finished_at = utcnow()
@@ -182,9 +183,8 @@ def answer(
 @functools.cache
 def _insert_answer_once(dialect: str) -> Insert:
     """INSERT ... ON CONFLICT (session_id, question_id) DO NOTHING RETURNING id, in the dialect."""
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
     table = Answer.__table__
-    once = insert(table).on_conflict_do_nothing(index_elements=["session_id", "question_id"])
+    once = insert_for(dialect)(table).on_conflict_do_nothing(index_elements=["session_id", "question_id"])
     return once.returning(table.c.id)
 
 

@@ -63,8 +63,8 @@ def teacher_context() -> dict[str, object]:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response | str | tuple[str, int]:
-    """Log in; five failures in a minute for one username from one address lock that pair out
-    for the rest of the minute (a browser that has logged in as that teacher counts apart)."""
+    """Log in; five failures within a minute for one username from one address lock that pair
+    out until the minute has passed (a browser that has logged in as that teacher counts apart)."""
     form = LoginForm(next=request.args.get("next", ""))
     if request.method == "POST":
         key = login_key(form.username.data or "")
