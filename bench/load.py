@@ -16,14 +16,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
+import functools
 import os
 import random
 import re
-import shutil
-import signal
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -35,17 +32,7 @@ from urllib.parse import urlsplit
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))  # run as a script from any folder: the project's own package
 
-from quiz.testing import (  # noqa: E402
-    Abort,
-    Browser,
-    Server,
-    answer_form,
-    check_database,
-    database_url,
-    form_inputs,
-    start_form,
-    start_server,
-)
+from quiz import testing  # noqa: E402
 
 ENDPOINTS = ("home", "start", "question", "answer", "reveal", "summary", "answer_only", "healthz")
 #: The phase each endpoint's requests are counted in (req/s is over that phase's wall time).
@@ -56,59 +43,6 @@ CHOICES = ("plausible", "dubious")
 TITLE_RE = re.compile(r"<title>\s*Question\s+(\d+)\s+of\s+(\d+)", re.I)
 REVEAL_PATH_RE = re.compile(r"^/play/([^/]+)/reveal/([^/?#]+)$")
 QUESTION_PATH_RE = re.compile(r"^/play/([^/?#]+)$")
-
-
-# --------------------------------------------------------------------------- measurements
-
-
-@dataclass
-class EndpointStats:
-    latencies_ms: list[float] = field(default_factory=list)
-    statuses: Counter = field(default_factory=Counter)
-    errors: int = 0  # status not 2xx/3xx, or an exception (timeout, reset, ...)
-    server_errors: int = 0  # 5xx
-    locked: int = 0  # body mentions "database is locked"
-    exceptions: Counter = field(default_factory=Counter)
-    unexpected: int = 0  # 2xx/3xx but not what a browser expects (wrong redirect, no form)
-
-
-class Recorder:
-    """Thread-safe collection of request results, per endpoint."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.stats = {name: EndpointStats() for name in ENDPOINTS}
-        self.notes: Counter = Counter()
-
-    def record(self, endpoint: str, ms: float, status: int | None, body: bytes, exc: str | None) -> None:
-        with self.lock:
-            s = self.stats[endpoint]
-            s.latencies_ms.append(ms)
-            if exc is not None:
-                s.errors += 1
-                s.exceptions[exc] += 1
-                s.statuses["exception"] += 1
-                return
-            s.statuses[str(status)] += 1
-            if not 200 <= status < 400:
-                s.errors += 1
-            if status >= 500:
-                s.server_errors += 1
-            if b"database is locked" in body:
-                s.locked += 1
-
-    def unexpected(self, endpoint: str, why: str) -> None:
-        with self.lock:
-            self.stats[endpoint].unexpected += 1
-            self.notes[f"{endpoint}: {why}"] += 1
-
-
-def percentile(sorted_values: list[float], p: float) -> float:
-    """Nearest-rank percentile of an already sorted list (0 for an empty one)."""
-    if not sorted_values:
-        return 0.0
-    rank = max(1, -(-len(sorted_values) * p // 100))  # ceil
-    return sorted_values[int(rank) - 1]
 
 
 # --------------------------------------------------------------------------- HTTP client
@@ -156,14 +90,14 @@ def play(
     args: argparse.Namespace,
     host: str,
     port: int,
-    recorder: Recorder,
+    recorder: testing.Recorder,
     deadline: float,
     rng: random.Random,
     lockstep: Lockstep | None,
     start_gate: threading.Barrier,
 ) -> PlayerResult:
     result = PlayerResult()
-    browser = Browser(host, port, args.timeout, recorder.record, deadline)
+    browser = testing.Browser(host, port, args.timeout, recorder.record, deadline)
     slots = args.rounds_per_player * args.round_size
     waited = [0]  # lockstep: barriers this player has met so far
 
@@ -192,7 +126,7 @@ def play(
                 keep_step()
                 return result
         return result
-    except Abort as exc:
+    except testing.Abort as exc:
         result.failed = f"aborted ({exc})"
         if lockstep is not None:
             lockstep.broken = True
@@ -215,8 +149,8 @@ def think(args: argparse.Namespace, rng: random.Random) -> None:
 def _play_round(
     index: int,
     args: argparse.Namespace,
-    browser: Browser,
-    recorder: Recorder,
+    browser: testing.Browser,
+    recorder: testing.Recorder,
     rng: random.Random,
     lockstep: Lockstep | None,
     result: PlayerResult,
@@ -224,18 +158,16 @@ def _play_round(
 ) -> bool:
     """One round from the home page to the summary; False when the player had to give up."""
     status, _, page = browser.request("home", "GET", "/")
-    fields = form_inputs(page) if status == 200 else {}
+    fields = testing.form_inputs(page) if status == 200 else {}
     if "csrf_token" not in fields:
         if status is not None:
             recorder.unexpected("home", "no csrf_token in the start form")
         result.failed = "home"
         return False
-    form = start_form(fields, args.deck) | {"nickname": f"bench-{index}"}
-    status, location, _ = browser.request("start", "POST", "/play", form)
-    match = QUESTION_PATH_RE.match(location or "") if status in (302, 303) else None
+    form = testing.start_form(fields, args.deck) | {"nickname": f"bench-{index}"}
+    status, location, match = browser.submit("start", "/play", form, QUESTION_PATH_RE)
     if match is None:
-        if status is not None and 200 <= status < 400:
-            recorder.unexpected("start", f"status {status} to {location!r}, not a question page")
+        recorder.unexpected_reply("start", status, location, ", not a question page")
         result.failed = "start"
         return False
     token = match.group(1)
@@ -246,11 +178,10 @@ def _play_round(
     while k < total:  # bounded: one answer per question of the round
         status, location, page = browser.request("question", "GET", question_path)
         if status != 200:
-            if status is not None and 200 <= status < 400:
-                recorder.unexpected("question", f"status {status} to {location!r} before the round ended")
+            recorder.unexpected_reply("question", status, location, " before the round ended")
             result.failed = "question"
             return False
-        fields = form_inputs(page)
+        fields = testing.form_inputs(page)
         title = TITLE_RE.search(page)
         if title:
             total = min(int(title.group(2)), args.round_size + 1000)
@@ -259,17 +190,15 @@ def _play_round(
             result.failed = "question"
             return False
         qid = fields["question_id"]
-        answer = answer_form(fields, rng.choice(CHOICES))
+        answer = testing.answer_form(fields, rng.choice(CHOICES))
         think(args, rng)
         slot = before_answer()
         sent = time.monotonic()
         result.answers_sent += 1
-        status, location, _ = browser.request("answer", "POST", f"{question_path}/answer", answer)
+        status, location, reveal = browser.submit("answer", f"{question_path}/answer", answer, REVEAL_PATH_RE)
         done = time.monotonic()
-        reveal = REVEAL_PATH_RE.match(location or "") if status in (302, 303) else None
         if reveal is None or reveal.group(1) != token or reveal.group(2) != qid:
-            if status is not None and 200 <= status < 400:
-                recorder.unexpected("answer", f"status {status} to {location!r}, not this question's reveal")
+            recorder.unexpected_reply("answer", status, location, ", not this question's reveal")
             result.failed = "answer"
             return False
         result.acknowledged.append((token, qid))
@@ -279,14 +208,12 @@ def _play_round(
         status, location, page = browser.request("reveal", "GET", location)
         think(args, rng)
         if status != 200:
-            if status is not None and 200 <= status < 400:
-                recorder.unexpected("reveal", f"status {status} to {location!r}")
+            recorder.unexpected_reply("reveal", status, location)
             result.failed = "reveal"
             return False
     status, location, page = browser.request("summary", "GET", f"{question_path}/summary")
     if status != 200:
-        if status is not None and 200 <= status < 400:
-            recorder.unexpected("summary", f"status {status} to {location!r}")
+        recorder.unexpected_reply("summary", status, location)
         result.failed = "summary"
         return False
     result.rounds_finished += 1
@@ -311,38 +238,37 @@ def prepare_answers(
     host: str,
     port: int,
     count: int,
-    recorder: Recorder,
+    recorder: testing.Recorder,
     deadline: float,
     rng: random.Random,
 ) -> list[ReadyAnswer]:
     """Start `count` rounds and read their first question pages (not measured)."""
-    browser = Browser(host, port, args.timeout, recorder.record, deadline)
+    browser = testing.Browser(host, port, args.timeout, recorder.record, deadline)
     ready: list[ReadyAnswer] = []
     try:
         while len(ready) < count:
             browser.cookies = {}  # a new browser every ROUNDS_PER_COOKIE rounds
             status, _, page = browser.request("home", "GET", "/")
-            fields = form_inputs(page) if status == 200 else {}
+            fields = testing.form_inputs(page) if status == 200 else {}
             if "csrf_token" not in fields:
                 recorder.unexpected("home", "no csrf_token in the start form")
                 return ready
-            start = start_form(fields, args.deck)
+            start = testing.start_form(fields, args.deck)
             batch = []
             for _ in range(min(ROUNDS_PER_COOKIE, count - len(ready))):
-                status, location, _ = browser.request("start", "POST", "/play", start)
-                match = QUESTION_PATH_RE.match(location or "") if status in (302, 303) else None
+                status, location, match = browser.submit("start", "/play", start, QUESTION_PATH_RE)
                 if match is None:
                     recorder.unexpected("start", f"status {status} to {location!r}, not a question page")
                     return ready
                 status, _, page = browser.request("question", "GET", match.group(0))
-                fields = form_inputs(page) if status == 200 else {}
+                fields = testing.form_inputs(page) if status == 200 else {}
                 if not {"csrf_token", "question_id"} <= fields.keys():
                     recorder.unexpected("question", "no answer form on the question page")
                     return ready
-                batch.append((match.group(1), answer_form(fields, rng.choice(CHOICES))))
+                batch.append((match.group(1), testing.answer_form(fields, rng.choice(CHOICES))))
             ready += [ReadyAnswer(dict(browser.cookies), token, form) for token, form in batch]
         return ready
-    except Abort:
+    except testing.Abort:
         return ready
     finally:
         browser.close()
@@ -353,7 +279,7 @@ def post_answers(
     port: int,
     ready: list[ReadyAnswer],
     timeout: float,
-    recorder: Recorder,
+    recorder: testing.Recorder,
     deadline: float,
     gate: threading.Barrier,
     acknowledged: list[tuple[str, str]],
@@ -363,13 +289,11 @@ def post_answers(
         for item in ready:
             browser.cookies = dict(item.cookies)
             path = f"/play/{item.token}/answer"
-            status, location, _ = browser.request("answer_only", "POST", path, item.form)
-            reveal = REVEAL_PATH_RE.match(location or "") if status in (302, 303) else None
+            status, location, reveal = browser.submit("answer_only", path, item.form, REVEAL_PATH_RE)
             if reveal is not None and reveal.groups() == (item.token, item.form["question_id"]):
                 acknowledged.append((item.token, item.form["question_id"]))
-            elif status is not None and 200 <= status < 400:
-                why = f"status {status} to {location!r}, not this question's reveal"
-                recorder.unexpected("answer_only", why)
+            else:
+                recorder.unexpected_reply("answer_only", status, location, ", not this question's reveal")
 
 
 def hammer_healthz(
@@ -377,7 +301,7 @@ def hammer_healthz(
     port: int,
     count: int,
     timeout: float,
-    recorder: Recorder,
+    recorder: testing.Recorder,
     deadline: float,
     gate: threading.Barrier,
 ) -> None:
@@ -390,16 +314,16 @@ def hammer_healthz(
 
 @contextlib.contextmanager
 def browser_after(
-    gate: threading.Barrier, host: str, port: int, timeout: float, recorder: Recorder, deadline: float
-) -> Iterator[Browser]:
+    gate: threading.Barrier, host: str, port: int, timeout: float, recorder: testing.Recorder, deadline: float
+) -> Iterator[testing.Browser]:
     """One thread's browser for a measured phase, once every thread is ready; at the run's
     deadline it stops quietly, and it is always closed."""
-    browser = Browser(host, port, timeout, recorder.record, deadline)
+    browser = testing.Browser(host, port, timeout, recorder.record, deadline)
     try:
         with contextlib.suppress(threading.BrokenBarrierError):
             gate.wait(timeout=timeout)
         yield browser
-    except Abort:
+    except testing.Abort:
         pass
     finally:
         browser.close()
@@ -424,20 +348,27 @@ def run_threads(targets: list[threading.Thread], deadline: float) -> float:
 # --------------------------------------------------------------------------- report
 
 
-def summarize(recorder: Recorder, durations: dict[str, float]) -> dict[str, dict]:
+#: The endpoint table's columns after the endpoint's name.
+COLUMNS = (
+    ("requests", "requests", 8, ""),
+    ("req/s", "rps", 8, ".1f"),
+    *testing.LATENCY_COLUMNS,
+    ("errors", "errors", 6, ""),
+    ("5xx", "5xx", 5, ""),
+    ("locked", "locked", 6, ""),
+    ("unexp", "unexpected", 5, ""),
+)
+
+
+def summarize(recorder: testing.Recorder, durations: dict[str, float]) -> dict[str, dict]:
     table = {}
     for name in ENDPOINTS:
         s = recorder.stats[name]
-        phase = PHASE_OF.get(name, "game")
-        lat = sorted(s.latencies_ms)
-        seconds = durations.get(phase) or 0.0
+        seconds = durations.get(PHASE_OF.get(name, "game")) or 0.0
         table[name] = {
-            "requests": len(lat),
-            "rps": len(lat) / seconds if seconds else 0.0,
-            "p50_ms": percentile(lat, 50),
-            "p95_ms": percentile(lat, 95),
-            "p99_ms": percentile(lat, 99),
-            "max_ms": lat[-1] if lat else 0.0,
+            "requests": len(s.latencies_ms),
+            "rps": len(s.latencies_ms) / seconds if seconds else 0.0,
+            **testing.latency_summary(s.latencies_ms),
             "errors": s.errors,
             "5xx": s.server_errors,
             "locked": s.locked,
@@ -446,18 +377,6 @@ def summarize(recorder: Recorder, durations: dict[str, float]) -> dict[str, dict
             "exceptions": dict(s.exceptions),
         }
     return table
-
-
-def print_table(table: dict[str, dict]) -> None:
-    head = f"{'endpoint':<9} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} {'errors':>6} {'5xx':>5} {'locked':>6} {'unexp':>5}"  # noqa: E501
-    print(head)
-    print("-" * len(head))
-    for name, row in table.items():
-        print(
-            f"{name:<9} {row['requests']:>8} {row['rps']:>8.1f} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} "
-            f"{row['p99_ms']:>8.1f} {row['max_ms']:>8.1f} {row['errors']:>6} {row['5xx']:>5} "
-            f"{row['locked']:>6} {row['unexpected']:>5}"
-        )
 
 
 def lockstep_report(lockstep: Lockstep) -> dict:
@@ -538,7 +457,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.answer_only_requests < 0:
         p.error("--answer-only-requests must be 0 or more")
     if args.database:
-        args.database = database_url(args.database)
+        args.database = testing.database_url(args.database)
     if args.players > 1000 or args.rounds_per_player * args.round_size > 10_000:
         p.error("keep it bounded: at most 1000 players and 10000 answers per player")
     return args
@@ -553,216 +472,161 @@ def target_of(url: str) -> tuple[str, int]:
     return "127.0.0.1", parts.port or 80
 
 
-def _interrupt(_signum, _frame):  # type: ignore[no-untyped-def]
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    # A SIGTERM stops the run like Ctrl-C does, so the server is stopped in `finally`.
-    signal.signal(signal.SIGTERM, _interrupt)
-    workdir = Path(tempfile.mkdtemp(prefix="quiz-bench-"))
-    server: Server | None = None
-    failed_hard = False
-    try:
-        if args.url:
-            host, port = target_of(args.url)
-            database = args.database
-            where = f"{args.url} (running server)"
-        else:
-            servers: list[Server] = []
-            try:
-                server = start_server(
-                    workdir,
-                    servers.append,
-                    database=args.database,
-                    round_size=args.round_size,
-                    questions_dir=args.questions_dir,
-                    workers=args.workers,
-                    settings=dict(item.split("=", 1) for item in args.env),
-                )
-            finally:
-                if server is None:
-                    for started in servers:
-                        started.stop()
-            host, port, database = "127.0.0.1", server.port, server.database
-            where = f"{server.describe()}  [db {database}]"
-        print(f"target: {where}")
-        print(
-            f"scenario={args.scenario} players={args.players} rounds/player={args.rounds_per_player} "
-            f"round_size={args.round_size} think_ms={args.think_ms:g} "
-            f"server_workers={args.workers or 'default'} "
-            f"cpus={os.cpu_count()} "
-            f"loadavg(1 min) before={os.getloadavg()[0]:.2f} (other work on this machine skews the figures)",
-            flush=True,
+    return testing.bench_main(functools.partial(bench, args), prefix="quiz-bench-", keep=args.keep)
+
+
+def bench(args: argparse.Namespace, workdir: Path, servers: list[testing.Server]) -> int:
+    """The run and its report, against a server started in `workdir` (added to `servers`) or --url."""
+    server: testing.Server | None = None
+    if args.url:
+        host, port = target_of(args.url)
+        database = args.database
+        where = f"{args.url} (running server)"
+    else:
+        server = testing.start_server(
+            workdir,
+            servers.append,
+            database=args.database,
+            round_size=args.round_size,
+            questions_dir=args.questions_dir,
+            workers=args.workers,
+            settings=dict(item.split("=", 1) for item in args.env),
         )
-        results = run(args, host, port, server.process.pid if server is not None else None)
-        durations, recorder, players, lockstep, cpu, answered_alone, preparing = results
-        table = summarize(recorder, durations)
-        print()
-        print_table(table)
+        host, port, database = "127.0.0.1", server.port, server.database
+        where = f"{server.describe()}  [db {database}]"
+    print(f"target: {where}")
+    print(
+        f"scenario={args.scenario} players={args.players} rounds/player={args.rounds_per_player} "
+        f"round_size={args.round_size} think_ms={args.think_ms:g} "
+        f"server_workers={args.workers or 'default'} "
+        f"cpus={os.cpu_count()} "
+        f"loadavg(1 min) before={os.getloadavg()[0]:.2f} (other work on this machine skews the figures)",
+        flush=True,
+    )
+    results = run(args, host, port, server.process.pid if server is not None else None)
+    durations, recorder, players, lockstep, cpu, answered_alone, preparing = results
+    table = summarize(recorder, durations)
+    print()
+    testing.print_endpoints(table, COLUMNS)
 
-        in_game = [pair for p in players for pair in p.acknowledged]
-        acknowledged = set(in_game) | set(answered_alone)
-        tokens = {token for token, _ in acknowledged}
-        n_ack = len(in_game) + len(answered_alone)
-        answers_sent = sum(p.answers_sent for p in players)
-        report: dict = {
-            "scenario": args.scenario,
-            "players": args.players,
-            "rounds_per_player": args.rounds_per_player,
-            "round_size": args.round_size,
-            "server_workers": args.workers,
-            "think_ms": args.think_ms,
-            "cpus": os.cpu_count(),
-            "loadavg_after": os.getloadavg(),
-            "durations_s": durations,
-            "endpoints": table,
-            "rounds_started": sum(p.rounds_started for p in players),
-            "rounds_finished": sum(p.rounds_finished for p in players),
-            "answers_sent": answers_sent,
-            "answers_acknowledged": n_ack,
-            "players_failed": Counter(p.failed for p in players if p.failed),
-            "notes": dict(recorder.notes),
-        }
-        print()
+    in_game = [pair for p in players for pair in p.acknowledged]
+    acknowledged = set(in_game) | set(answered_alone)
+    tokens = {token for token, _ in acknowledged}
+    n_ack = len(in_game) + len(answered_alone)
+    answers_sent = sum(p.answers_sent for p in players)
+    report: dict = {
+        "scenario": args.scenario,
+        "players": args.players,
+        "rounds_per_player": args.rounds_per_player,
+        "round_size": args.round_size,
+        "server_workers": args.workers,
+        "think_ms": args.think_ms,
+        "cpus": os.cpu_count(),
+        "loadavg_after": os.getloadavg(),
+        "durations_s": durations,
+        "endpoints": table,
+        "rounds_started": sum(p.rounds_started for p in players),
+        "rounds_finished": sum(p.rounds_finished for p in players),
+        "answers_sent": answers_sent,
+        "answers_acknowledged": n_ack,
+        "players_failed": Counter(p.failed for p in players if p.failed),
+        "notes": dict(recorder.notes),
+    }
+    print()
+    print(
+        f"game phase {durations['game']:.2f} s, healthz phase {durations['healthz']:.2f} s; rounds "
+        f"finished {report['rounds_finished']}/{args.players * args.rounds_per_player}; "
+        f"answers sent {answers_sent}, acknowledged {len(in_game)}"
+    )
+    if args.answer_only_requests:
         print(
-            f"game phase {durations['game']:.2f} s, healthz phase {durations['healthz']:.2f} s; rounds "
-            f"finished {report['rounds_finished']}/{args.players * args.rounds_per_player}; "
-            f"answers sent {answers_sent}, acknowledged {len(in_game)}"
+            f"answer-only phase {durations.get('answers', 0):.2f} s: {table['answer_only']['requests']} "
+            f"answers posted alone, {len(answered_alone)} acknowledged"
         )
-        if args.answer_only_requests:
-            print(
-                f"answer-only phase {durations.get('answers', 0):.2f} s: {table['answer_only']['requests']} "
-                f"answers posted alone, {len(answered_alone)} acknowledged"
+    report["cpu"] = cpu
+    for phase, used in cpu.items():
+        seconds = durations[phase]
+        requests = sum(r["requests"] for name, r in table.items() if PHASE_OF.get(name, "game") == phase)
+        line = f"{phase} phase CPU: bench {used['bench_cpu_s']:.2f} s"
+        if used["server_cpu_s"] is not None:
+            line += (
+                f", server {used['server_cpu_s']:.2f} s = {100 * used['server_cpu_s'] / seconds:.0f}% of "
+                f"one core, {1000 * used['server_cpu_s'] / max(1, requests):.2f} ms per request"
             )
-        report["cpu"] = cpu
-        for phase, used in cpu.items():
-            seconds = durations[phase]
-            requests = sum(r["requests"] for name, r in table.items() if PHASE_OF.get(name, "game") == phase)
-            line = f"{phase} phase CPU: bench {used['bench_cpu_s']:.2f} s"
-            if used["server_cpu_s"] is not None:
-                line += (
-                    f", server {used['server_cpu_s']:.2f} s = {100 * used['server_cpu_s'] / seconds:.0f}% of "
-                    f"one core, {1000 * used['server_cpu_s'] / max(1, requests):.2f} ms per request"
-                )
-            print(line)
-        problems = []
-        if database is not None:
-            db_report = check_database(database, tokens, acknowledged)
-            report["database"] = db_report
+        print(line)
+    problems = []
+    if database is not None:
+        db_report = testing.check_database(database, tokens, acknowledged)
+        report["database"] = db_report
+        print(
+            f"answers stored {db_report['stored']} (acknowledged {n_ack}); lost {db_report['lost']}; "
+            f"duplicates {db_report['duplicates']}; stored but not acknowledged "
+            f"{db_report['stored_not_acknowledged']}"
+        )
+        problems += testing.answer_problems(db_report, in_game + answered_alone)
+    else:
+        print("answers stored: not checked (no --database for --url)")
+    health_rps = table["healthz"]["rps"]
+    alone_rps = table["answer_only"]["rps"]
+    game_rps = sum(table[n]["rps"] for n in ENDPOINTS if PHASE_OF.get(n, "game") == "game")
+    report["answer_only_rps_over_healthz_rps"] = alone_rps / health_rps if health_rps else None
+    report["game_rps_over_healthz_rps"] = game_rps / health_rps if health_rps else None
+    if health_rps:
+        if alone_rps:
             print(
-                f"answers stored {db_report['stored']} (acknowledged {n_ack}); lost {db_report['lost']}; "
-                f"duplicates {db_report['duplicates']}; stored but not acknowledged "
-                f"{db_report['stored_not_acknowledged']}"
+                f"answer throughput / healthz throughput = {alone_rps:.1f} / {health_rps:.1f} req/s = "
+                f"{alone_rps / health_rps:.3f} (the answer endpoint alone, same concurrency)"
             )
-            if db_report["lost"]:
-                problems.append(f"{db_report['lost']} acknowledged answers not stored")
-            if db_report["duplicates"]:
-                problems.append(f"{db_report['duplicates']} duplicated answers")
-            if n_ack != len(acknowledged):
-                problems.append("the same answer was acknowledged twice")
-        else:
-            print("answers stored: not checked (no --database for --url)")
-        health_rps = table["healthz"]["rps"]
-        alone_rps = table["answer_only"]["rps"]
-        game_rps = sum(table[n]["rps"] for n in ENDPOINTS if PHASE_OF.get(n, "game") == "game")
-        report["answer_only_rps_over_healthz_rps"] = alone_rps / health_rps if health_rps else None
-        report["game_rps_over_healthz_rps"] = game_rps / health_rps if health_rps else None
-        if health_rps:
-            if alone_rps:
-                print(
-                    f"answer throughput / healthz throughput = {alone_rps:.1f} / {health_rps:.1f} req/s = "
-                    f"{alone_rps / health_rps:.3f} (the answer endpoint alone, same concurrency)"
-                )
+        print(
+            f"game requests of every kind: {game_rps:.1f} req/s = {game_rps / health_rps:.3f} of healthz "
+            f"(of which answers {table['answer']['rps']:.1f} req/s)"
+        )
+    if lockstep is not None:
+        ls = lockstep_report(lockstep)
+        report["lockstep"] = ls
+        if ls:
             print(
-                f"game requests of every kind: {game_rps:.1f} req/s = {game_rps / health_rps:.3f} of healthz "
-                f"(of which answers {table['answer']['rps']:.1f} req/s)"
+                f"lockstep: {ls['slots']} answer bursts of {args.players}; sends spread at most "
+                f"{ls['send_spread_ms_max']:.0f} ms; burst until last ack median "
+                f"{ls['burst_ms_median']:.0f} ms, max {ls['burst_ms_max']:.0f} ms; "
+                f"{ls['burst_answers_per_s']:.1f} answers/s within bursts"
+                + ("; BARRIER BROKEN" if ls["barrier_broken"] else "")
             )
-        if lockstep is not None:
-            ls = lockstep_report(lockstep)
-            report["lockstep"] = ls
-            if ls:
-                print(
-                    f"lockstep: {ls['slots']} answer bursts of {args.players}; sends spread at most "
-                    f"{ls['send_spread_ms_max']:.0f} ms; burst until last ack median "
-                    f"{ls['burst_ms_median']:.0f} ms, max {ls['burst_ms_max']:.0f} ms; "
-                    f"{ls['burst_answers_per_s']:.1f} answers/s within bursts"
-                    + ("; BARRIER BROKEN" if ls["barrier_broken"] else "")
-                )
-        if server is not None:
-            report["server_log"] = server.log_counts()
-            print("server log: " + ", ".join(f"{k} {v}" for k, v in report["server_log"].items()))
-            if report["server_log"]["database is locked"]:
-                problems.append("the server logged 'database is locked'")
-        for note, count in recorder.notes.items():
-            print(f"  note: {count} x {note}")
-        for why, count in report["players_failed"].items():
-            print(f"  player gave up at {why}: {count}")
-        errors = sum(row["errors"] + row["unexpected"] for row in table.values())
-        if errors:
-            problems.append(f"{errors} failed or unexpected requests")
-        prep_errors = sum(s.errors + s.unexpected for s in preparing.stats.values())
-        if prep_errors:
-            problems.append(f"{prep_errors} failed requests while starting the answer-only rounds")
-        if len(answered_alone) < args.answer_only_requests:
-            missing = args.answer_only_requests - len(answered_alone)
-            problems.append(f"{missing} answer-only posts not acknowledged")
-        if report["rounds_finished"] < args.players * args.rounds_per_player:
-            problems.append("not every round was finished")
-        report["problems"] = problems
-        report["ok"] = not problems
-        print("RESULT: " + ("ok" if not problems else "FAILED: " + "; ".join(problems)))
-        if args.json:
-            Path(args.json).write_text(json.dumps(report, indent=2, default=str) + "\n")
-        return 0 if not problems else 1
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        return 130
-    except RuntimeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        failed_hard = True
-        return 1
-    finally:
-        if server is not None:
-            server.stop()
-        if args.keep or failed_hard:
-            print(f"kept {workdir} (database and server log)", file=sys.stderr)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
-
-
-def process_cpu_seconds(group: int | None) -> float | None:
-    """User + system CPU seconds so far of every live process in a process group (Linux /proc)."""
-    if group is None or not Path("/proc/self/stat").exists():
-        return None
-    ticks = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # it exited meanwhile
-        if int(fields[2]) == group:  # the process group id
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
+    if server is not None:
+        testing.check_server_log(server, report, problems)
+    for note, count in recorder.notes.items():
+        print(f"  note: {count} x {note}")
+    for why, count in report["players_failed"].items():
+        print(f"  player gave up at {why}: {count}")
+    errors = sum(row["errors"] + row["unexpected"] for row in table.values())
+    if errors:
+        problems.append(f"{errors} failed or unexpected requests")
+    prep_errors = sum(s.errors + s.unexpected for s in preparing.stats.values())
+    if prep_errors:
+        problems.append(f"{prep_errors} failed requests while starting the answer-only rounds")
+    if len(answered_alone) < args.answer_only_requests:
+        missing = args.answer_only_requests - len(answered_alone)
+        problems.append(f"{missing} answer-only posts not acknowledged")
+    if report["rounds_finished"] < args.players * args.rounds_per_player:
+        problems.append("not every round was finished")
+    return testing.verdict(report, problems, args.json)
 
 
 def run(args: argparse.Namespace, host: str, port: int, server_pid: int | None = None):  # type: ignore[no-untyped-def]
-    recorder = Recorder()
+    recorder = testing.Recorder(ENDPOINTS)
     cpu: dict[str, dict[str, float | None]] = {}
 
     def measured(name: str, phase) -> None:  # type: ignore[no-untyped-def]
-        server_before, client_before = process_cpu_seconds(server_pid), time.process_time()
+        meter = testing.CpuMeter(server_pid)
         phase()
-        server_after, client_after = process_cpu_seconds(server_pid), time.process_time()
-        cpu[name] = {
-            "server_cpu_s": None if server_before is None else server_after - server_before,
-            "bench_cpu_s": client_after - client_before,
-        }
+        used = meter.read()
+        cpu[name] = {key: used[key] for key in ("server_cpu_s", "bench_cpu_s")}
 
     deadline = time.monotonic() + args.max_seconds
     # Warm-up, not counted: the first requests compile templates and open connections.
-    warm = Browser(host, port, args.timeout, Recorder().record, deadline)
+    warm = testing.Browser(host, port, args.timeout, testing.Recorder(ENDPOINTS).record, deadline)
     for path in ("/", "/healthz"):
         warm.request("home", "GET", path)
     warm.close()
@@ -787,7 +651,7 @@ def run(args: argparse.Namespace, host: str, port: int, server_pid: int | None =
         durations["game"] = run_threads(threads, deadline)
 
     answer_only: list[list[tuple[str, str]]] = [[] for _ in range(args.players)]
-    preparing = Recorder()
+    preparing = testing.Recorder(ENDPOINTS)
 
     def answers_phase() -> None:
         per, extra = divmod(args.answer_only_requests, args.players)

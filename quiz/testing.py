@@ -1,7 +1,9 @@
 """Play the game over HTTP as a browser does, against `quiz serve` run as a child process.
 
-Shared by the tests that need the real production server and by the load benchmarks; it needs
-only the standard library (and SQLAlchemy for `check_database`), never the app itself.
+Shared by the tests that need the real production server and by the load benchmarks, with what
+the benchmarks count, measure and report with; it needs only the standard library (and SQLAlchemy
+for `check_database`). Only `fill_rounds`, which writes a big table for the results tests and
+benchmark, uses the app itself (imported when it is called).
 """
 
 from __future__ import annotations
@@ -9,16 +11,21 @@ from __future__ import annotations
 import contextlib
 import html
 import http.client
+import json
 import os
 import re
 import select
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -29,10 +36,153 @@ INPUT_RE = re.compile(r"<input\b[^>]*>", re.I)
 ATTR_RE = re.compile(r'([a-zA-Z_:][\w:.-]*)\s*=\s*"([^"]*)"')
 #: What a Browser reports of each request: (endpoint, ms, status or None, body, exception name or None).
 Record = Callable[[str, float, "int | None", bytes, "str | None"], None]
+#: A column of an endpoint table: its heading, the key of its value in a row, its width and format.
+Column = tuple[str, str, int, str]
 
 
 class Abort(Exception):
     """A player's deadline passed (or its run was interrupted): it stops where it is."""
+
+
+@dataclass
+class EndpointStats:
+    """What the requests to one endpoint came to."""
+
+    latencies_ms: list[float] = field(default_factory=list)
+    statuses: Counter = field(default_factory=Counter)
+    errors: int = 0  # status not 2xx/3xx, or an exception (timeout, reset, ...)
+    server_errors: int = 0  # 5xx
+    locked: int = 0  # body mentions "database is locked"
+    exceptions: Counter = field(default_factory=Counter)
+    unexpected: int = 0  # 2xx/3xx but not what a browser expects (wrong redirect, no form)
+
+
+class Recorder:
+    """Thread-safe collection of request results, per endpoint (the names in `endpoints`), and
+    of notes on what went wrong; its `record` is what a Browser reports to."""
+
+    def __init__(self, endpoints: Iterable[str]) -> None:
+        self.lock = threading.Lock()
+        self.stats = {name: EndpointStats() for name in endpoints}
+        self.notes: Counter = Counter()
+
+    def record(self, endpoint: str, ms: float, status: int | None, body: bytes, exc: str | None) -> None:
+        with self.lock:
+            s = self.stats[endpoint]
+            s.latencies_ms.append(ms)
+            if exc is not None:
+                s.errors += 1
+                s.exceptions[exc] += 1
+                s.statuses["exception"] += 1
+                return
+            s.statuses[str(status)] += 1
+            if not 200 <= status < 400:
+                s.errors += 1
+            if status >= 500:
+                s.server_errors += 1
+            if b"database is locked" in body:
+                s.locked += 1
+
+    def unexpected(self, endpoint: str, why: str) -> None:
+        """A request that went through but did not answer as a browser expects."""
+        with self.lock:
+            self.stats[endpoint].unexpected += 1
+            self.notes[f"{endpoint}: {why}"] += 1
+
+    def unexpected_reply(
+        self, endpoint: str, status: int | None, location: str | None, what: str = ""
+    ) -> None:
+        """A request answered (2xx or 3xx), but not with the page or redirect a browser expects:
+        unexpected, noted with its status, Location and `what`; a failed one is an error already."""
+        if status is not None and 200 <= status < 400:
+            self.unexpected(endpoint, f"status {status} to {location!r}{what}")
+
+    def note(self, why: str) -> None:
+        with self.lock:
+            self.notes[why] += 1
+
+    def statuses(self, endpoint: str) -> Counter:
+        """A copy of an endpoint's status counts so far."""
+        with self.lock:
+            return Counter(self.stats[endpoint].statuses)
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    """Nearest-rank percentile of an already sorted list (0 for an empty one)."""
+    if not sorted_values:
+        return 0.0
+    rank = max(1, -(-len(sorted_values) * p // 100))  # ceil
+    return sorted_values[int(rank) - 1]
+
+
+def latency_summary(latencies_ms: list[float]) -> dict[str, float]:
+    """The median, 95th and 99th percentiles and the slowest of some request times (ms)."""
+    lat = sorted(latencies_ms)
+    return {
+        "p50_ms": percentile(lat, 50),
+        "p95_ms": percentile(lat, 95),
+        "p99_ms": percentile(lat, 99),
+        "max_ms": lat[-1] if lat else 0.0,
+    }
+
+
+#: The latency columns of an endpoint table, for the rows of `latency_summary`.
+LATENCY_COLUMNS: tuple[Column, ...] = (
+    ("p50 ms", "p50_ms", 8, ".1f"),
+    ("p95 ms", "p95_ms", 8, ".1f"),
+    ("p99 ms", "p99_ms", 8, ".1f"),
+    ("max ms", "max_ms", 8, ".1f"),
+)
+
+
+def print_endpoints(table: dict[str, dict], columns: Sequence[Column], *, statuses: bool = False) -> None:
+    """Print `table` a line an endpoint: its name, its `columns`, and with `statuses` its status counts."""
+    head = " ".join([f"{'endpoint':<9}"] + [f"{title:>{width}}" for title, _, width, _ in columns])
+    if statuses:
+        head += "  statuses"
+    print(head)
+    print("-" * len(head))
+    for name, row in table.items():
+        line = " ".join([f"{name:<9}"] + [f"{row[key]:>{width}{spec}}" for _, key, width, spec in columns])
+        if statuses:
+            line += "  " + " ".join(f"{k}:{v}" for k, v in sorted(row["statuses"].items()))
+        print(line)
+
+
+def process_cpu_seconds(group: int | None) -> float | None:
+    """User + system CPU seconds so far of every live process in a process group (Linux /proc)."""
+    if group is None or not Path("/proc/self/stat").exists():
+        return None
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it exited meanwhile
+        if int(fields[2]) == group:  # the process group id
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """The server's (every process of its group) and the bench's CPU seconds between two moments."""
+
+    def __init__(self, group: int | None) -> None:
+        self.group = group
+        self.wall = time.monotonic()
+        self.server = process_cpu_seconds(group)
+        self.bench = time.process_time()
+
+    def read(self) -> dict[str, float | None]:
+        wall = time.monotonic() - self.wall
+        server = process_cpu_seconds(self.group)
+        used = None if server is None or self.server is None else server - self.server
+        return {
+            "wall_s": wall,
+            "server_cpu_s": used,
+            "server_cores": None if used is None else used / wall,
+            "bench_cpu_s": time.process_time() - self.bench,
+        }
 
 
 class Browser:
@@ -118,6 +268,15 @@ class Browser:
                 location = urlsplit(urljoin(f"http://{self.host}:{self.port}{path}", location)).path
             return response.status, location, data.decode("utf-8", "replace")
         raise AssertionError("unreachable")
+
+    def submit(
+        self, endpoint: str, path: str, form: dict[str, str], expect: re.Pattern[str]
+    ) -> tuple[int | None, str | None, re.Match[str] | None]:
+        """POST a form; return (status, Location path or None, the match of `expect` with the
+        Location when the answer is a redirect (302 or 303), else None)."""
+        status, location, _ = self.request(endpoint, "POST", path, form)
+        match = expect.match(location or "") if status in (302, 303) else None
+        return status, location, match
 
 
 class Dribbler(threading.Thread):
@@ -240,12 +399,14 @@ class Server:
         settings: dict[str, str] | None = None,
     ) -> None:
         self.port = free_port()
+        self.workdir = workdir
         self.database = database or f"sqlite:///{workdir / 'quiz.sqlite'}"
+        self.secret_key = secret_key(workdir)
         self.log_path = workdir / "server.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith("QUIZ_")}
         env.update(
             QUIZ_DATABASE_URL=self.database,
-            QUIZ_SECRET_KEY=secret_key(workdir),
+            QUIZ_SECRET_KEY=self.secret_key,
             QUIZ_ROUND_SIZE=str(round_size),
             # Every simulated browser comes from 127.0.0.1: one address, not one school.
             QUIZ_ROUND_START_LIMIT="1000000000",
@@ -271,6 +432,29 @@ class Server:
 
     def describe(self) -> str:
         return " ".join(self.command)
+
+    def add_teacher(self, username: str, password: str, *, admin: bool = False) -> None:
+        """`quiz add-teacher USERNAME --password-file FILE [--admin]` on this server's database,
+        with its secret key; the password passes through a file of the work folder, removed after."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("QUIZ_")}
+        env.update(QUIZ_DATABASE_URL=self.database, QUIZ_SECRET_KEY=self.secret_key)
+        handle, name = tempfile.mkstemp(prefix="password-", dir=self.workdir)
+        try:
+            with os.fdopen(handle, "w") as secret:
+                secret.write(password + "\n")
+            command = serve_command() + ["add-teacher", username, "--password-file", name]
+            done = subprocess.run(
+                command + (["--admin"] if admin else []),
+                cwd=PROJECT_DIR,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+        finally:
+            Path(name).unlink(missing_ok=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"quiz add-teacher {username} failed: {done.stderr.strip()}")
 
     def wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -390,3 +574,165 @@ def check_database(url: str, tokens: set[str], acknowledged: set[tuple[str, str]
         "lost_examples": sorted(acknowledged - stored)[:5],
         "stored_not_acknowledged": len(stored - acknowledged),
     }
+
+
+def answer_problems(
+    db_report: dict, acknowledged: list[tuple[str, str]], *, stored_unacknowledged: bool = False
+) -> list[str]:
+    """What is wrong with a run's answers: by `check_database`'s `db_report`, acknowledged ones
+    not stored, duplicated ones and (with `stored_unacknowledged`) stored ones never acknowledged;
+    and any of `acknowledged` acknowledged twice."""
+    problems = []
+    if db_report["lost"]:
+        problems.append(f"{db_report['lost']} acknowledged answers not stored")
+    if db_report["duplicates"]:
+        problems.append(f"{db_report['duplicates']} duplicated answers")
+    if stored_unacknowledged and db_report["stored_not_acknowledged"]:
+        problems.append(f"{db_report['stored_not_acknowledged']} answers stored but not acknowledged")
+    if len(acknowledged) != len(set(acknowledged)):
+        problems.append("the same answer was acknowledged twice")
+    return problems
+
+
+def check_server_log(server: Server, report: dict, problems: list[str]) -> None:
+    """Count what the server logged of trouble into `report` and print it; 'database is locked'
+    is a problem."""
+    report["server_log"] = server.log_counts()
+    print("server log: " + ", ".join(f"{k} {v}" for k, v in report["server_log"].items()))
+    if report["server_log"]["database is locked"]:
+        problems.append("the server logged 'database is locked'")
+
+
+def verdict(report: dict, problems: list[str], json_path: str | None) -> int:
+    """Print a benchmark's RESULT line and write its `report` (with `problems`) as JSON to
+    `json_path` if one is given; return its exit status: 1 on any problem."""
+    report["problems"] = problems
+    report["ok"] = not problems
+    print("RESULT: " + ("ok" if not problems else "FAILED: " + "; ".join(problems)))
+    if json_path:
+        Path(json_path).write_text(json.dumps(report, indent=2, default=str) + "\n")
+    return 0 if not problems else 1
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def bench_main(bench: Callable[[Path, list[Server]], int], *, prefix: str, keep: bool = False) -> int:
+    """Run `bench(workdir, servers)` in a fresh temporary folder and return its exit status.
+
+    A SIGTERM stops it as Ctrl-C does (status 130), a RuntimeError is printed (status 1); then
+    every server it added to `servers` is stopped, and the folder is removed, unless `keep` or a
+    RuntimeError stopped the run: then its database and server log are kept there to look at.
+    """
+    # A SIGTERM stops the run like Ctrl-C does, so the servers are stopped in `finally`.
+    signal.signal(signal.SIGTERM, _interrupt)
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    servers: list[Server] = []
+    failed_hard = False
+    try:
+        return bench(workdir, servers)
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        failed_hard = True
+        return 1
+    finally:
+        for server in servers:
+            server.stop()
+        if keep or failed_hard:
+            print(f"kept {workdir} (database and server log)", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+#: The password of the teachers `fill_rounds` makes.
+TEACHER_PASSWORD = "a password for big tables"
+
+
+@dataclass(frozen=True)
+class Filled:
+    """What `fill_rounds` made: a teacher with a class of 30 (and one of 100), an admin, and
+    the deck every round is of."""
+
+    teacher: str
+    admin: str
+    class_id: int
+    deck_id: str
+
+
+def fill_rounds(count: int, answers: int, deck_id: str = "north-korea-photos") -> Filled:
+    """Write `count` finished rounds of `answers` answers each into the app's database (inside
+    an app context): 30 in the teacher's class, 100 in another of theirs, 100 in another
+    teacher's class, the rest anonymous, started over the last 300 days. Fast: Core inserts."""
+    from datetime import timedelta
+
+    from .extensions import db, decks
+    from .models import Answer, Classroom, PlaySession, utcnow
+    from .services import tallies
+    from .services.accounts import add_teacher
+
+    deck = decks.get(deck_id)
+    if deck is None:
+        raise ValueError(f"no deck '{deck_id}' is loaded")
+    teacher = add_teacher("big-table-teacher", TEACHER_PASSWORD)
+    admin = add_teacher("big-table-admin", TEACHER_PASSWORD, admin=True)
+    other = add_teacher("big-table-other", TEACHER_PASSWORD)
+    made = (("KQ7RTA", "9A", teacher), ("KQ7RTC", "9B", teacher), ("KQ7RTD", "8C", other))
+    rooms = [
+        Classroom(code=code, name=name, deck_id=deck.id, teacher_id=owner.id) for code, name, owner in made
+    ]
+    db.session.add_all(rooms)
+    db.session.flush()
+    classes = [rooms[0].id] * 30 + [rooms[1].id] * 100 + [rooms[2].id] * 100
+    questions = deck.questions
+    now = utcnow()
+    first_id = (db.session.scalar(db.select(db.func.max(PlaySession.id))) or 0) + 1
+    chunk = 5_000
+    for start in range(0, count, chunk):
+        plays, given = [], []
+        for n in range(start, min(count, start + chunk)):
+            started = now - timedelta(minutes=(count - n) * 300 * 24 * 60 // max(count, 1))
+            drawn = [questions[(n + k) % len(questions)] for k in range(answers)]
+            plays.append(
+                {
+                    "id": first_id + n,
+                    "token": f"big-{first_id + n}",
+                    "deck_id": deck.id,
+                    "mode": "class" if n < len(classes) else "web",
+                    "nickname": f"Player {n}" if n < len(classes) or n % 3 == 0 else None,
+                    "classroom_id": classes[n] if n < len(classes) else None,
+                    "question_order": json.dumps([q.id for q in drawn]),
+                    "started_at": started,
+                    "finished_at": started + timedelta(minutes=3),
+                }
+            )
+            for k, question in enumerate(drawn):
+                right = (n + k) % 3 != 0
+                other_verdict = "plausible" if question.answer == "dubious" else "dubious"
+                given.append(
+                    {
+                        "session_id": first_id + n,
+                        "question_id": question.id,
+                        "choice": question.answer if right else other_verdict,
+                        "correct": right,
+                        "answered_at": started + timedelta(seconds=20 * (k + 1)),
+                        "elapsed_ms": 4_000 + 700 * k,
+                        "confidence": (n + k) % 4 or None,
+                    }
+                )
+        connection = db.session.connection()
+        connection.execute(PlaySession.__table__.insert(), plays)
+        connection.execute(Answer.__table__.insert(), given)
+    tallies.rebuild()
+    db.session.commit()
+    return Filled(teacher.username, admin.username, rooms[0].id, deck.id)
+
+
+def log_in(client: Any, username: str, password: str) -> None:
+    """Log a Flask test client in to the teacher area (CSRF checks off)."""
+    response = client.post("/teacher/login", data={"username": username, "password": password})
+    if response.status_code != 302:
+        raise RuntimeError(f"cannot log in as {username}: {response.status_code}")

@@ -51,3 +51,23 @@ def test_validate_says_how_to_convert_a_csv_instead_of_reading_it_as_yaml(runner
     assert result.exit_code == 1
     expected = f"{sheet}:1: not a deck file (.yaml): convert it first with quiz import --from csv"
     assert expected in result.output
+
+
+@pytest.mark.parametrize(
+    ("host", "proxies", "warned"),
+    [("0.0.0.0", 1, True), ("127.0.0.1", 1, False), ("0.0.0.0", 0, False), ("::1", 2, False)],
+)
+def test_serve_warns_when_trusted_proxies_meet_a_public_address(
+    app, runner, monkeypatch, host, proxies, warned
+):
+    """With trusted proxies, a port reachable without the proxy lets anyone forge X-Forwarded-For."""
+    started = []
+    monkeypatch.setattr("quiz.server.check_address", lambda host, port: None)
+    monkeypatch.setattr("quiz.server.run", lambda *args: started.append(args))
+    app.config["TRUSTED_PROXIES"] = proxies
+    result = runner.invoke(args=["serve", "--host", host, "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert started  # it still serves: a warning, not a refusal
+    assert ("warning: QUIZ_TRUSTED_PROXIES" in result.output) is warned
+    if warned:
+        assert "can pose as any address" in result.output

@@ -270,11 +270,13 @@ def test_names_are_told_apart_whatever_their_case(app, client, klass):
 
 
 def test_on_a_shared_computer_the_next_student_is_asked_before_continuing(app, client, klass):
-    """The resume offer names the player, and "Start over" closes their round for the next one."""
+    """The resume offer names the player, and "New player" closes their round for the next one (a
+    button whose name does not contain "Start", so the Start button stays the only one)."""
     _, code = klass
     maya = join(app, code, "Maya")
     home = maya.client.get("/")
     assert "Continue Maya’s round?" in home.text and "Not Maya?" in home.text
+    assert re.findall(r"<button[^>]*>([^<]*Start[^<]*)</button>", home.text) == ["Start"]
     response = maya.client.post("/play/start-over")
     assert response.status_code == 302
     home = maya.client.get("/")

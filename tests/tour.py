@@ -292,13 +292,15 @@ def prepare_site(browser: Any, base_url: str, config: dict[str, Any]) -> Site:
     urls["class-results"] = url
     code = re.search(r'class="join-code">(\w+)<', html).group(1)  # type: ignore[union-attr]
 
-    # A student round in the class, played to the summary, with right and wrong answers.
-    question, _ = visitor.submit("/", "/play", deck=deck_id, nickname="Ada", class_code=code)
-    urls["summary"] = visitor.play_to_summary(question, ["plausible", "dubious", "dubious"])
-    # A second round, left unfinished (and so offered for resuming on the home page): a reveal
-    # in the middle of a round, with red flags if one comes up, then the next question.
+    # A round of one's own, left unfinished (and so offered for resuming on the home page): a
+    # reveal in the middle of a round, with red flags if one comes up, then the next question.
     urls["question"], _ = visitor.submit("/", "/play", deck=deck_id)
     urls["reveal"] = visitor.play_to_a_red_flag(urls["question"], config["ROUND_SIZE"])
+    # A student round in the class, played to the summary, with right and wrong answers (after
+    # the other: a round of one's own started later would leave the class round out of the
+    # lasting cookie, as on a shared computer).
+    question, _ = visitor.submit("/", "/play", deck=deck_id, nickname="Ada", class_code=code)
+    urls["summary"] = visitor.play_to_summary(question, ["plausible", "dubious", "dubious"])
 
     # Class mode: a live round showing its first answer, with a phone that did not answer; and
     # a second class's live round in its lobby.
