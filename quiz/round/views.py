@@ -126,6 +126,7 @@ class AnswerAction(RoundView):
         outcome = rounds.answer(
             play, question_id, form.choice.data, confidence=form.confidence_level(), shown_ms=form.shown_ms()
         )
+        live_round = play.live_round_id is not None  # read before the commit expires it (a query)
         db.session.commit()
         if outcome is rounds.Outcome.NOT_IN_ROUND:
             flash("That question is not part of your round.")
@@ -137,7 +138,7 @@ class AnswerAction(RoundView):
             return self.to("question", token=token)
         if outcome is rounds.Outcome.ALREADY_ANSWERED:
             flash("You had already answered this one: your first answer counts.")
-        if play.live_round_id is not None:  # "Answer saved": the teacher shows the answer
+        if live_round:  # "Answer saved": the teacher shows the answer
             return self.to("question", token=token)
         return self.to("reveal", token=token, question_id=question_id)
 
