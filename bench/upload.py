@@ -13,6 +13,7 @@ time from sending the request to its full answer is printed with what the page s
 from __future__ import annotations
 
 import argparse
+import html
 import http.client
 import re
 import statistics
@@ -82,7 +83,8 @@ def upload(port: int, cookies: str, csrf: str, name: str, data: bytes) -> tuple[
     took = time.perf_counter() - started
     conn.close()
     location = response.getheader("Location") or ""
-    said = location or " ".join(re.findall(r"<code>(.*?)</code>", page)[:1]) or f"status {response.status}"
+    problems = re.findall(r'<ul class="problems"><li><code>(.*?)</code>', page)
+    said = location or html.unescape(problems[0] if problems else f"status {response.status}")
     return took, response.status, said
 
 
