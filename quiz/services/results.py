@@ -29,6 +29,8 @@ from . import tallies
 #: An unfinished round with a start or an answer this recent counts as "playing now" (the page
 #: refreshes); one left alone longer is someone who walked away.
 PLAYING_WINDOW = timedelta(minutes=10)
+#: ... in a round started at most this long ago.
+PLAYING_STARTED_WITHIN = timedelta(hours=12)
 #: Players listed on a results page (the CSV has every answer).
 PLAYERS_SHOWN = 200
 #: An answer sooner than this after its claim appeared was not read.
@@ -224,6 +226,8 @@ def results(
             where,
             PlaySession.finished_at.is_(None),
             PlaySession.abandoned_at.is_(None),
+            # Only today's rounds are looked at (an index range), and for their answers only then.
+            PlaySession.started_at >= utcnow() - PLAYING_STARTED_WITHIN,
             or_(
                 PlaySession.started_at >= recent,
                 db.select(Answer.id)
