@@ -727,7 +727,16 @@ def fill_rounds(count: int, answers: int, deck_id: str = "north-korea-photos") -
         connection.execute(PlaySession.__table__.insert(), plays)
         connection.execute(Answer.__table__.insert(), given)
     tallies.rebuild()
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    if postgres:  # the ids were given: move the sequence on
+        db.session.execute(
+            db.text("SELECT setval(pg_get_serial_sequence('play_session', 'id'), max(id)) FROM play_session")
+        )
     db.session.commit()
+    if postgres:  # the planner's statistics, as autovacuum would soon gather them
+        for table in ("play_session", "answer", "answer_tally"):
+            db.session.execute(db.text(f"ANALYZE {table}"))
+        db.session.commit()
     return Filled(teacher.username, admin.username, rooms[0].id, deck.id)
 
 
