@@ -76,6 +76,8 @@ def test_a_deleted_upload_leaves_play_and_can_be_restored_from_the_dashboard(cli
     upload(client, deck_yaml(id="my-deck", title="My own deck"), "my-deck.yaml")
     assert client.post("/teacher/decks/my-deck/delete").status_code == 302
     assert not (deck_dir / "my-deck.yaml").exists()
+    again = client.post("/teacher/decks/my-deck/delete", follow_redirects=True)  # a second tab
+    assert again.status_code == 200 and "Not deleted: its file cannot be changed" in again.text
     assert title_in_play(client, "my-deck") is None
     assert 'value="my-deck"' not in client.get("/").text
     dashboard = client.get("/teacher/")

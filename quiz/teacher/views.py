@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import (
@@ -207,40 +208,41 @@ def deck_folder() -> Path:
     return Path(current_app.config["QUESTIONS_DIR"])
 
 
-def changeable_deck_or_403(deck_id: str) -> None:
-    """A deck this teacher may restore or delete (theirs, or any uploaded one for an admin)."""
+def change_deck(deck_id: str, change: Callable[[Path, str], None], failed: str, done: str) -> Response:
+    """Restore or delete an uploaded deck's file, for its uploader or an admin; then its page,
+    or the dashboard when it is out of play."""
     refused = ownership.refusal(g.teacher, deck_id, exists=True)
     if refused:
         abort(403, description=f"This deck is not yours to change: {refused}.")
+    try:
+        change(deck_folder(), deck_id)
+    except SaveRefused as error:
+        flash(f"{failed}: {error}.")
+    except OSError as error:
+        current_app.logger.error("cannot change the deck file of %s: %s", deck_id, error)
+        flash(f"{failed}: its file cannot be changed (it may be gone, or the folder read-only).")
+    else:
+        decks.library.refresh()
+        flash(done)
+    return redirect(
+        url_for("teacher.deck", deck_id=deck_id) if decks.get(deck_id) else url_for("teacher.dashboard")
+    )
 
 
 @bp.post("/decks/<deck_id>/restore")
 def restore_deck(deck_id: str) -> Response:
     """Put back the version of an uploaded deck from before its last replacement or deletion."""
-    changeable_deck_or_403(deck_id)
-    try:
-        restore_previous(deck_folder(), deck_id)
-    except (SaveRefused, OSError) as error:
-        flash(f"Not restored: {error}")
-        return redirect(url_for("teacher.dashboard"))
-    decks.library.refresh()
-    flash(f"Restored the earlier version of “{deck_id}”.")
-    back = url_for("teacher.deck", deck_id=deck_id) if decks.get(deck_id) else url_for("teacher.dashboard")
-    return redirect(back)
+    return change_deck(
+        deck_id, restore_previous, "Not restored", f"Restored the earlier version of “{deck_id}”."
+    )
 
 
 @bp.post("/decks/<deck_id>/delete")
 def delete_uploaded_deck(deck_id: str) -> Response:
     """Take an uploaded deck out of play; its file is kept, and Restore brings it back."""
-    changeable_deck_or_403(deck_id)
-    try:
-        delete_deck(deck_folder(), deck_id)
-    except (SaveRefused, OSError) as error:
-        flash(f"Not deleted: {error}")
-        return redirect(url_for("teacher.dashboard"))
-    decks.library.refresh()
-    flash(f"Deleted “{deck_id}”: Restore on this page brings it back.")
-    return redirect(url_for("teacher.dashboard"))
+    return change_deck(
+        deck_id, delete_deck, "Not deleted", f"Deleted “{deck_id}”: Restore on this page brings it back."
+    )
 
 
 @bp.post("/classes")
