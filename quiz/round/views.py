@@ -178,35 +178,44 @@ class SummaryPage(RoundView):
         )
 
 
-class PlayAgain(RoundView):
-    def post(self) -> Response:
-        """A new round of the same deck, keeping the nickname and the class."""
+class AgainView(RoundView):
+    """A form that starts a new round from one of this browser's rounds (Play again, Practise)."""
+
+    def previous_round(self, unsent: str | None = None) -> tuple[PlaySession, Deck] | Response:
+        """The round the form names and its deck, or the way home (saying why)."""
         form = AgainForm()
         if not form.validate_on_submit():
-            flash("Press Start to play again.")
+            if unsent:
+                flash(unsent)
             return redirect(url_for(self.screen.home))
         previous = browser.owned_or_404(form.token.data, self.screen)
         deck = rounds.deck_of(previous)
         if deck is None:
             flash("That deck is no longer here: choose another one.")
             return redirect(url_for(self.screen.home))
+        return previous, deck
+
+
+class PlayAgain(AgainView):
+    def post(self) -> Response:
+        """A new round of the same deck, keeping the nickname and the class."""
+        found = self.previous_round("Press Start to play again.")
+        if isinstance(found, Response):
+            return found
+        previous, deck = found
         return begin(
             self.screen, deck, mode=previous.mode, nickname=previous.nickname, classroom=previous.classroom
         )
 
 
-class Practice(RoundView):
+class Practice(AgainView):
     def post(self) -> Response:
         """A round of the claims this browser got wrong in its recent rounds of the deck, topped
         up with claims it has not seen."""
-        form = AgainForm()
-        if not form.validate_on_submit():
-            return redirect(url_for(self.screen.home))
-        previous = browser.owned_or_404(form.token.data, self.screen)
-        deck = rounds.deck_of(previous)
-        if deck is None:
-            flash("That deck is no longer here: choose another one.")
-            return redirect(url_for(self.screen.home))
+        found = self.previous_round()
+        if isinstance(found, Response):
+            return found
+        previous, deck = found
         recent = [p for p in browser.remembered() if p.mode in self.screen.modes]
         chosen = rounds.practice(deck, recent, current_app.config[self.screen.round_size])
         return begin(

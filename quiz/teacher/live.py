@@ -4,6 +4,8 @@ so only a logged-in teacher, and only the one whose class it is, moves a round o
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
@@ -112,17 +114,19 @@ def live_end(class_id: int) -> Response:
 @bp.post("/classes/<int:class_id>/close")
 def close_class(class_id: int) -> Response:
     """No new players; the results are kept."""
-    classroom = own_classroom_or_404(class_id)
-    classes.close(classroom)
-    db.session.commit()
-    flash(f"“{classroom.name}” is closed: its code takes no new players. Its results are kept.")
-    return redirect(url_for("teacher.class_results", class_id=class_id))
+    return _open_or_close(
+        class_id, classes.close, "is closed: its code takes no new players. Its results are kept."
+    )
 
 
 @bp.post("/classes/<int:class_id>/open")
 def reopen_class(class_id: int) -> Response:
+    return _open_or_close(class_id, classes.reopen, "is open again: students join with the code {code}.")
+
+
+def _open_or_close(class_id: int, change: Callable[[Classroom], None], said: str) -> Response:
     classroom = own_classroom_or_404(class_id)
-    classes.reopen(classroom)
+    change(classroom)
     db.session.commit()
-    flash(f"“{classroom.name}” is open again: students join with the code {classroom.code}.")
+    flash(f"“{classroom.name}” " + said.format(code=classroom.code))
     return redirect(url_for("teacher.class_results", class_id=class_id))
