@@ -11,7 +11,7 @@ import pytest
 from quiz.extensions import db
 from quiz.services.accounts import add_teacher
 
-from .conftest import Auth
+from .conftest import Auth, Player
 from .test_teacher import deck_yaml, upload
 
 
@@ -114,3 +114,31 @@ def test_the_kiosk_plays_a_bundled_deck_and_not_an_upload_titled_to_come_first(a
         assert kiosk_deck().id == "first"
         app.config["KIOSK_DECK"] = ""
         assert kiosk_deck().id == "test-deck"
+
+
+def test_deck_wide_results_and_csv_show_a_teacher_only_their_own_classes(app, client, auth, colleague):
+    """Another teacher's students' names and class codes stay theirs; an admin sees everyone."""
+    from .test_teacher import create_class
+
+    auth.login()
+    _, mine = create_class(app, client, "Lee's 9B")
+    _, theirs = create_class(app, colleague, "Roy's 8C")
+    for code, name in ((mine, "Ada Lee-class"), (theirs, "Bo Roy-class")):
+        player = Player(app.test_client())
+        player.start(class_code=code, nickname=name)
+        player.play_round(lambda qid: "dubious")
+    anonymous = Player(app.test_client())
+    anonymous.start(nickname="Cy Web")
+    anonymous.play_round(lambda qid: "dubious")
+    page = client.get("/teacher/decks/test-deck/results").text
+    csv = client.get("/teacher/decks/test-deck/answers.csv").text
+    for shown in (page, csv):
+        assert "Ada Lee-class" in shown and mine in shown
+        assert "Bo Roy-class" not in shown and theirs not in shown and "Cy Web" not in shown
+    with app.app_context():
+        add_teacher("head", "the admin's password", admin=True)
+        db.session.commit()
+    admin = app.test_client()
+    Auth(admin).login("head", "the admin's password")
+    everyone = admin.get("/teacher/decks/test-deck/answers.csv").text
+    assert all(name in everyone for name in ("Ada Lee-class", "Bo Roy-class", "Cy Web"))
