@@ -212,3 +212,15 @@ def test_the_answer_tallies_match_the_answers_through_play_and_prune(
         tallies.rebuild()
         db.session.commit()
     assert tally_rows(app) == pruned and sum(row[-1] for row in pruned) == 5
+
+
+def test_counting_clears_ended_windows_now_and_then(app, monkeypatch):
+    """Guesses under ever new usernames make a row each; ended windows do not pile up."""
+    monkeypatch.setattr(limits, "PRUNE_CHANCE", 1.0)
+    limit = limits.Limit("test", 5, 60)
+    with app.app_context():
+        for n in range(20):
+            limits.count(limit, f"10.0.0.1 user-{n}", now=1_000_000.0)
+        limits.count(limit, "10.0.0.1 someone", now=1_000_000.0 + 180)
+        db.session.commit()
+        assert db.session.scalar(db.select(db.func.count()).select_from(RateCount)) == 1

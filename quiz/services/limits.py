@@ -5,6 +5,7 @@ fixed windows. Database work only; callers commit."""
 from __future__ import annotations
 
 import math
+import random
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +28,9 @@ class Limit:
     def window(self, now: float) -> int:
         return int(now // self.seconds)
 
+
+#: One count in so many also deletes the windows that have ended.
+PRUNE_CHANCE = 1 / 100
 
 #: Failed logins per address and username: a lockout keeps out the guesser, not the colleague
 #: at the next desk (and a browser that has logged in as that teacher counts on its own).
@@ -81,11 +85,8 @@ def count(limit: Limit, key: str, now: float | None = None) -> None:
     db.session.execute(
         add, {"kind": limit.kind, "key": key[:200], "slot": slot, "count": 1, "expires_at": expires}
     )
-
-
-def forget(limit: Limit, key: str) -> None:
-    """Clear `key`'s count (after a successful login, say)."""
-    db.session.execute(db.delete(RateCount).where(RateCount.kind == limit.kind, RateCount.key == key[:200]))
+    if random.random() < PRUNE_CHANCE:  # a spray of new keys leaves no pile of ended windows
+        prune(datetime.fromtimestamp(now, UTC))
 
 
 def prune(now: datetime) -> int:
