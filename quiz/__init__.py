@@ -29,6 +29,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _resolve_paths(app)
 
     from . import cli, errors, extensions, forms, qr, security
+    from .services import limits
+
+    limits.check_settings(app.config)
     from .decks.model import highlight
     from .game import LEVELS
 

@@ -224,8 +224,13 @@ def serve(host: str, port: int, workers: int | None) -> None:
 
 def _create_app() -> Flask:
     from . import create_app
+    from .security import InsecureSecretKey
+    from .services.limits import SettingError
 
-    return create_app()
+    try:
+        return create_app()
+    except (InsecureSecretKey, SettingError) as error:
+        raise click.ClickException(str(error)) from None
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import time
@@ -120,13 +121,23 @@ def is_local_path(target: str | None) -> bool:
 
 
 def client_address() -> str:
-    """The address a request came from (the proxy's forwarded one with QUIZ_TRUSTED_PROXIES)."""
-    return request.remote_addr or "unknown"
+    """The address a request came from (the proxy's forwarded one with QUIZ_TRUSTED_PROXIES),
+    as the throttles count it: an IPv6 address by its /64, which one home or school holds."""
+    address = request.remote_addr or "unknown"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return address
 
 
 def throttle(limit: limits.Limit, key: str, refusal: str) -> None:
-    """A 429 page saying when to try again, once `key` has used up `limit`."""
-    wait = limits.retry_after(limit, key)
+    """Count one for `key`; a 429 page saying when to try again once it has used up `limit`."""
+    wait = limits.hit(limit, key)
     if wait is not None:
         raise TooManyRequests(f"{refusal} Try again in {in_words(wait)}.", retry_after=wait)
 

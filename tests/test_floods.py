@@ -4,9 +4,12 @@ answered are cleared after a day, and `quiz prune` removes rounds past the reten
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from quiz import create_app
 from quiz.extensions import db
@@ -169,19 +172,43 @@ def test_pruning_unanswered_rounds_keeps_every_answered_one(app):
 
 
 def test_a_burst_across_the_edge_of_a_window_is_not_let_through_twice(app):
-    """A fixed window would let 2 x the limit through around its edge; the sliding one does not."""
+    """A fixed window would let 2 x the limit through around its edge; counting the window before
+    too does not, and the wait it gives is the wait there is."""
     limit = limits.Limit("test", 5, 60)
     edge = 60 * 1_000_000
     with app.app_context():
-        for moment in (edge - 1.5, edge - 1, edge - 0.5):
-            limits.count(limit, "k", moment)
-        assert limits.retry_after(limit, "k", edge + 0.1) is None
-        limits.count(limit, "k", edge + 0.2)
-        limits.count(limit, "k", edge + 0.3)
-        wait = limits.retry_after(limit, "k", edge + 0.4)
+        for moment in (edge - 1.5, edge - 1, edge - 0.5, edge + 0.2, edge + 0.3):
+            assert limits.hit(limit, "k", moment) is None
+        wait = limits.hit(limit, "k", edge + 0.4)
         assert wait is not None and 1 <= wait <= 60
-        assert limits.retry_after(limit, "k", edge + 0.4 + wait) is None  # as the 429 page says
-        assert limits.retry_after(limit, "k", edge + 120) is None
+        assert limits.hit(limit, "k", edge + 0.4 + wait - 2) is not None
+        assert limits.hit(limit, "k", edge + 0.4 + wait) is None  # as the 429 page says
+
+
+@given(st.lists(st.floats(min_value=0, max_value=600), min_size=1, max_size=40))
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_no_span_of_a_window_lets_more_than_the_limit_through(app, moments):
+    limit = limits.Limit("prop", 3, 60)
+    key = f"k{random.random()}"
+    allowed = []
+    with app.app_context():
+        for moment in sorted(moments):
+            if limits.hit(limit, key, 1_000_000.0 + moment) is None:
+                allowed.append(moment)
+        db.session.rollback()
+    assert all(sum(1 for t in allowed if now - 60 < t <= now) <= 3 for now in allowed)
+    assert allowed[:3] == sorted(moments)[:3]  # the first three always pass
+
+
+def test_tries_sent_at_once_are_counted_one_after_another(app):
+    """Each try is counted before it is judged: a sixth never passes, whatever the timing."""
+    limit = limits.Limit("race", 5, 60)
+    with app.app_context():
+        outcomes = [limits.hit(limit, "k", 1_000_000.0) for _ in range(8)]
+        db.session.commit()
+        stored = db.session.scalar(db.select(RateCount.count).where(RateCount.kind == "race"))
+    assert outcomes[:5] == [None] * 5 and all(outcomes[5:])
+    assert stored == 5  # refused tries are not counted: they do not stretch the wait
 
 
 def tally_rows(app) -> list[tuple]:
@@ -220,7 +247,26 @@ def test_counting_clears_ended_windows_now_and_then(app, monkeypatch):
     limit = limits.Limit("test", 5, 60)
     with app.app_context():
         for n in range(20):
-            limits.count(limit, f"10.0.0.1 user-{n}", now=1_000_000.0)
-        limits.count(limit, "10.0.0.1 someone", now=1_000_000.0 + 180)
+            limits.hit(limit, f"10.0.0.1 user-{n}", now=1_000_000.0)
+        limits.hit(limit, "10.0.0.1 someone", now=1_000_000.0 + 180)
         db.session.commit()
         assert db.session.scalar(db.select(db.func.count()).select_from(RateCount)) == 1
+
+
+@pytest.mark.parametrize("value", [0, -5, "abc", "1.5", ""])
+def test_a_limit_that_is_not_a_whole_number_stops_the_start_with_a_message(app_config, value):
+    from quiz.services.limits import SettingError
+
+    with pytest.raises(SettingError, match=r"QUIZ_ROUND_START_LIMIT must be a whole number of 1 or more"):
+        create_app({**app_config, "ROUND_START_LIMIT": value})
+
+
+def test_throttles_count_an_ipv6_home_by_its_64(app_config):
+    """One IPv6 home or school holds a whole /64: its addresses do not get a limit each."""
+    app = create_app({**app_config, "ROUND_START_LIMIT": 2})
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    codes = [starts(client, 1, f"2001:db8:1:2::{n}")[0] for n in range(1, 4)]
+    assert codes == [302, 302, 429]
+    assert starts(client, 1, "2001:db8:1:3::1") == [302]  # another /64

@@ -282,6 +282,18 @@ def test_on_a_shared_computer_the_next_student_is_asked_before_continuing(app, c
     home = maya.client.get("/")
     assert "Continue Maya" not in home.text and "The last player’s round is closed" in home.text
     assert maya.client.get(maya.url).status_code == 404
+    with app.app_context():
+        closed = db.session.scalar(db.select(PlaySession).where(PlaySession.token == maya.token))
+        assert closed.abandoned_at is not None  # closed for good, not only forgotten
+
+
+def test_a_teachers_login_ends_with_the_browser_even_after_a_round_of_their_own(app, auth):
+    """The round cookie lasts a week; when it also holds a teacher's login, it must not."""
+    auth.login()
+    response = auth.client.post("/play", data={"deck": "test-deck"})
+    assert response.status_code == 302
+    cookie = auth.client.get_cookie("session")
+    assert cookie is not None and cookie.expires is None
 
 
 def test_a_class_round_ends_when_the_browser_closes(app, klass):

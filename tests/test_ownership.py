@@ -142,3 +142,24 @@ def test_deck_wide_results_and_csv_show_a_teacher_only_their_own_classes(app, cl
     Auth(admin).login("head", "the admin's password")
     everyone = admin.get("/teacher/decks/test-deck/answers.csv").text
     assert all(name in everyone for name in ("Ada Lee-class", "Bo Roy-class", "Cy Web"))
+
+
+def test_an_upload_racing_another_teachers_for_the_same_id_is_refused_not_saved(
+    app, client, auth, colleague, deck_dir, monkeypatch
+):
+    """Both pass the first check; the colleague's upload lands first: this one is refused."""
+    from quiz.services import ownership
+
+    upload(colleague, deck_yaml(id="same-id", title="Roy's"), "same-id.yaml")
+    auth.login()
+    real = ownership.refusal
+    calls = []
+
+    def checked_before_the_colleagues_commit(teacher, deck_id, exists):  # type: ignore[no-untyped-def]
+        calls.append(deck_id)
+        return None if len(calls) == 1 else real(teacher, deck_id, exists)
+
+    monkeypatch.setattr(ownership, "refusal", checked_before_the_colleagues_commit)
+    page = upload(client, deck_yaml(id="same-id", title="Lee's"), "same-id.yaml", replace="y")
+    assert page.status_code == 400 and "was uploaded by mr-roy" in page.text
+    assert "Roy's" in (deck_dir / "same-id.yaml").read_text()

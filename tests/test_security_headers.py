@@ -147,7 +147,7 @@ def visits(app, app_config, client, teacher, monkeypatch) -> Visits:
     )
     with app.app_context():  # four more failures, straight into the shared throttle table
         for _ in range(4):
-            limits.count(limits.LOGIN_FAILURES, "127.0.0.1 ms-lee")
+            limits.hit(limits.LOGIN_FAILURES, "127.0.0.1 ms-lee")
         db.session.commit()
     seen.error(
         "429", stranger.post("/teacher/login", data={"username": "ms-lee", "password": "wrong password"})

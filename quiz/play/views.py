@@ -69,9 +69,9 @@ def find_class(code: str) -> Classroom | None:
     has guessed too many)."""
     throttle(limits.code_guesses(), client_address(), "Too many wrong class codes from your network.")
     classroom = classes.find(code)
-    if classroom is None:
-        limits.count(limits.code_guesses(), client_address())
-        db.session.commit()
+    if classroom is not None:  # the right code costs no guess
+        limits.take_back(limits.code_guesses(), client_address())
+    db.session.commit()
     return classroom
 
 
@@ -122,6 +122,7 @@ def start_over() -> ResponseReturnValue:
     """Not the player whose round this browser offers to continue (a shared computer): close
     this browser's rounds and forget them."""
     forget(SCREEN)
+    db.session.commit()
     flash("The last player’s round is closed: start your own.")
     return redirect(url_for("play.home"))
 

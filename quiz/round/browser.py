@@ -14,10 +14,11 @@ REMEMBERED_ROUNDS = 8
 
 def remember(play: PlaySession) -> None:
     """Let this browser come back to the round: after closing the tab, or, for a round of one's
-    own, the browser (a class round ends with the browser: on a shared computer, the next
-    student must not continue it)."""
+    own, the browser (a class round ends with the browser, and so does a cookie that holds a
+    teacher's login: on a shared computer, the next person must not continue either)."""
     tokens = [t for t in session.get("plays", []) if t != play.token]
-    if play.mode == "class":
+    if play.mode == "class" or "teacher_id" in session:
+        # A teacher's login shares this cookie: it must end with the browser too.
         session.permanent = False
     else:
         # The cookie outlives the browser now: class rounds leave it.

@@ -41,7 +41,6 @@ def begin(
     """Start a round of the deck on this screen, remember it in this browser, show its first
     question; a 429 page once this address has started too many rounds."""
     throttle(limits.round_starts(), client_address(), "Too many rounds were started from your network.")
-    limits.count(limits.round_starts(), client_address())
     if random.random() < PRUNE_CHANCE:
         retention.prune_some_unanswered(utcnow())
     if screen.fresh_start:

@@ -1,10 +1,11 @@
 """Throttles kept in the database, so that every worker and every app server counts alike:
-failed logins, round starts and wrong class codes, per address (or address and username), in
-fixed windows. Database work only; callers commit."""
+failed logins, round starts and wrong class codes, per address (or address and username).
+Each counts in fixed windows, and a key is over its limit while this window and the one before
+hold `count` together: no span of one window ever lets more than `count` through, and a key
+that used its count waits one to two windows. Database work only; callers commit."""
 
 from __future__ import annotations
 
-import math
 import random
 import time
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ class Limit:
 
 #: One count in so many also deletes the windows that have ended.
 PRUNE_CHANCE = 1 / 100
+#: The settings that hold a limit or a number of days: whole numbers of 1 or more.
+SETTINGS = ("ROUND_START_LIMIT", "CODE_GUESS_LIMIT", "RETENTION_DAYS")
 
 #: Failed logins per address and username: a lockout keeps out the guesser, not the colleague
 #: at the next desk (and a browser that has logged in as that teacher counts on its own).
@@ -48,15 +51,25 @@ def code_guesses() -> Limit:
     return Limit("code", int(current_app.config["CODE_GUESS_LIMIT"]), 600)
 
 
-def retry_after(limit: Limit, key: str, now: float | None = None) -> int | None:
-    """Seconds until `key` may try again, or None while it is within the limit.
+class SettingError(ValueError):
+    """A setting that the game cannot start with; the message names it."""
 
-    A sliding window, estimated from two fixed ones (this one and the one before, its count
-    weighed by how much of it the sliding window still covers), so a burst that straddles the
-    edge of a window is not let through twice.
-    """
-    now = time.time() if now is None else now
-    slot = limit.window(now)
+
+def check_settings(config: dict) -> None:  # type: ignore[type-arg]
+    """Refuse to start with a limit that is not a whole number of 1 or more, saying which."""
+    for name in SETTINGS:
+        value = config.get(name)
+        try:
+            number = int(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            number = 0
+        if number < 1 or str(value).strip() != str(number):
+            raise SettingError(f"QUIZ_{name} must be a whole number of 1 or more, not {value!r}")
+        config[name] = number
+
+
+def _counts(limit: Limit, key: str, slot: int) -> tuple[int, int]:
+    """This window's count and the last one's."""
     counts = dict(
         db.session.execute(
             db.select(RateCount.slot, RateCount.count).where(
@@ -64,29 +77,56 @@ def retry_after(limit: Limit, key: str, now: float | None = None) -> int | None:
             )
         ).all()
     )
-    current, previous = counts.get(slot, 0), counts.get(slot - 1, 0)
-    into = now / limit.seconds - slot  # how far into this window, 0 to 1
-    if current + math.ceil(previous * (1 - into)) < limit.count:
-        return None
-    if current < limit.count:  # the previous window's share must fall far enough
-        wait = (1 - (limit.count - 1 - current) / previous - into) * limit.seconds
-    else:  # this window's count must become the previous one, and fall far enough
-        wait = (1 - into + 1 - (limit.count - 1) / current) * limit.seconds
-    return max(1, math.ceil(wait))
+    return counts.get(slot, 0), counts.get(slot - 1, 0)
 
 
-def count(limit: Limit, key: str, now: float | None = None) -> None:
-    """Count one more for `key` in the current window (one statement, safe under concurrency)."""
+def retry_after(limit: Limit, key: str, now: float | None = None) -> int | None:
+    """Seconds until `key` may try again, or None while it is within the limit."""
     now = time.time() if now is None else now
     slot = limit.window(now)
-    # Kept while it weighs in the sliding window: this window and the next.
+    current, previous = _counts(limit, key, slot)
+    return _wait(limit, slot, now, current, previous)
+
+
+def _wait(limit: Limit, slot: int, now: float, current: int, previous: int) -> int | None:
+    if current + previous < limit.count:
+        return None
+    # Within the limit again once the last window drops out, or, if this one alone is full,
+    # once this one has dropped out too.
+    until = (slot + 1) * limit.seconds if current < limit.count else (slot + 2) * limit.seconds
+    return max(1, int(until - now) + 1)
+
+
+def hit(limit: Limit, key: str, now: float | None = None) -> int | None:
+    """Count one more for `key` and return None; or, when that would go over the limit, count
+    nothing and return the seconds to wait. One upsert counts it, so requests sent at once are
+    counted one after another, never all let through by a check made before any was counted."""
+    now = time.time() if now is None else now
+    slot = limit.window(now)
+    # Kept while it weighs in: this window and the next.
     expires = datetime.fromtimestamp((slot + 2) * limit.seconds, UTC)
     add = counting_insert(db.session.get_bind().dialect.name, RateCount.__table__, ("kind", "key", "slot"))
-    db.session.execute(
-        add, {"kind": limit.kind, "key": key[:200], "slot": slot, "count": 1, "expires_at": expires}
-    )
+    current = db.session.execute(
+        add.returning(RateCount.__table__.c.count),
+        {"kind": limit.kind, "key": key[:200], "slot": slot, "count": 1, "expires_at": expires},
+    ).scalar_one()
     if random.random() < PRUNE_CHANCE:  # a spray of new keys leaves no pile of ended windows
         prune(datetime.fromtimestamp(now, UTC))
+    wait = _wait(limit, slot, now, current - 1, _counts(limit, key, slot)[1])
+    if wait is not None:
+        take_back(limit, key, now)
+    return wait
+
+
+def take_back(limit: Limit, key: str, now: float | None = None) -> None:
+    """Uncount one of `key`'s hits in this window (a login that turned out right)."""
+    now = time.time() if now is None else now
+    table = RateCount.__table__
+    db.session.execute(
+        db.update(table)
+        .where(table.c.kind == limit.kind, table.c.key == key[:200], table.c.slot == limit.window(now))
+        .values(count=table.c.count - 1)
+    )
 
 
 def prune(now: datetime) -> int:

@@ -45,8 +45,11 @@ def refusal(teacher: Teacher, deck_id: str, exists: bool) -> str | None:
     return f"the deck '{deck_id}' was uploaded by {uploader}: only they or an admin can change it"
 
 
-def claim(teacher: Teacher, deck_id: str) -> None:
-    """Make the teacher the deck's owner, unless it has one."""
+def claim(teacher: Teacher, deck_id: str) -> str | None:
+    """Make the teacher the owner of a deck that has none; then why they may not change it after
+    all (another teacher's upload of the same id came first), or None. A claim racing another
+    for the same id fails with IntegrityError."""
     if owner_of(deck_id) is None:
         db.session.add(DeckOwner(deck_id=deck_id, teacher_id=teacher.id))
         db.session.flush()
+    return refusal(teacher, deck_id, exists=True)

@@ -226,7 +226,7 @@ def results(
             where,
             PlaySession.finished_at.is_(None),
             PlaySession.abandoned_at.is_(None),
-            # Only today's rounds are looked at (an index range), and for their answers only then.
+            # Only rounds of the last 12 hours are looked at (an index range), and their answers.
             PlaySession.started_at >= utcnow() - PLAYING_STARTED_WITHIN,
             or_(
                 PlaySession.started_at >= recent,

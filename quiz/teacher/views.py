@@ -19,6 +19,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from sqlalchemy.exc import IntegrityError
 
 from ..decks import Deck
 from ..decks.uploads import (
@@ -69,18 +70,21 @@ def login() -> Response | str | tuple[str, int]:
     form = LoginForm(next=request.args.get("next", ""))
     if request.method == "POST":
         key = login_key(form.username.data or "")
+        # Counted before the password is checked, and committed (a short write, before the
+        # hash): tries sent at once are counted one after another.
         throttle(limits.LOGIN_FAILURES, key, "Too many wrong passwords for this username.")
+        db.session.commit()
         if form.validate_on_submit():
             teacher = accounts.authenticate(form.username.data, form.password.data)
             if teacher is not None:
+                limits.take_back(limits.LOGIN_FAILURES, key)  # a right password is no failure
+                db.session.commit()
                 session.clear()  # a fresh session on login: nothing carried over from before
                 session["teacher_id"] = teacher.id
                 session["teacher_version"] = teacher.session_version
                 session[KNOWN_LOGIN] = teacher.username.casefold()
                 target = form.next.data
                 return redirect(target if is_local_path(target) else url_for("teacher.dashboard"))
-            limits.count(limits.LOGIN_FAILURES, key)
-            db.session.commit()
             form.password.errors.append("Wrong username or password.")
         return render_template("teacher/login.html", form=form), 401
     return render_template("teacher/login.html", form=form)
@@ -198,7 +202,13 @@ def save_upload(deck: Deck, yaml_text: str, *, replace: bool) -> None:
     refused = ownership.refusal(g.teacher, deck.id, exists)
     if refused:
         raise SaveRefused(refused)
-    ownership.claim(g.teacher, deck.id)
+    try:
+        refused = ownership.claim(g.teacher, deck.id)  # checked again: another upload may have come first
+    except IntegrityError:  # another teacher's upload of the same id, at the same moment
+        db.session.rollback()
+        refused = f"another teacher has just uploaded a deck with the id '{deck.id}'"
+    if refused:
+        raise SaveRefused(refused)
     save_deck(folder, deck, yaml_text, replace=replace)
     db.session.commit()
     decks.library.refresh()

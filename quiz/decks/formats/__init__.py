@@ -84,13 +84,13 @@ def read_file(
 
 
 def smallest_yaml_size(value: Any) -> int:
-    """Bytes that the YAML of `value` takes at the least: every key and every text is written
-    out whole (quoting, escapes and line folding only add to it)."""
+    """Bytes that the YAML of `value` takes at the least, once validated: every key and every
+    text, stripped, is written out whole (quoting, escapes and line folding only add to it)."""
     total, seen, stack = 0, set(), [value]
     while stack:
         item = stack.pop()
-        if isinstance(item, str):
-            total += len(item.encode("utf-8"))
+        if isinstance(item, str):  # as validation keeps it: without surrounding spaces
+            total += len(item.strip().encode("utf-8"))
         elif isinstance(item, dict | list | tuple) and id(item) not in seen:
             seen.add(id(item))
             stack.extend([*item.keys(), *item.values()] if isinstance(item, dict) else item)
