@@ -80,15 +80,8 @@ def _counts(limit: Limit, key: str, slot: int) -> tuple[int, int]:
     return counts.get(slot, 0), counts.get(slot - 1, 0)
 
 
-def retry_after(limit: Limit, key: str, now: float | None = None) -> int | None:
-    """Seconds until `key` may try again, or None while it is within the limit."""
-    now = time.time() if now is None else now
-    slot = limit.window(now)
-    current, previous = _counts(limit, key, slot)
-    return _wait(limit, slot, now, current, previous)
-
-
 def _wait(limit: Limit, slot: int, now: float, current: int, previous: int) -> int | None:
+    """Seconds to wait with these counts in this window and the last one, or None."""
     if current + previous < limit.count:
         return None
     # Within the limit again once the last window drops out, or, if this one alone is full,
