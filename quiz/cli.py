@@ -114,7 +114,7 @@ def prune() -> None:
     from .models import utcnow
     from .services.retention import prune as remove
 
-    days = int(current_app.config["RETENTION_DAYS"])
+    days = current_app.config["RETENTION_DAYS"]
     upgrade_database()
     pruned = remove(utcnow(), days)
     db.session.commit()

@@ -29,6 +29,14 @@ def make_class() -> Classroom:
     return classroom
 
 
+def app_with(app_config, **settings):  # type: ignore[no-untyped-def]
+    """An app over the test database with these settings (another worker, in effect)."""
+    app = create_app({**app_config, **settings})
+    with app.app_context():
+        db.create_all()
+    return app
+
+
 def starts(client, count: int, address: str = "203.0.113.7") -> list[int]:
     return [
         client.post("/play", data={"deck": "test-deck"}, environ_base={"REMOTE_ADDR": address}).status_code
@@ -42,9 +50,7 @@ def test_a_class_behind_one_router_can_start_its_rounds(client):
 
 
 def test_a_flood_of_round_starts_from_one_address_gets_a_429_that_says_when(app_config):
-    app = create_app({**app_config, "ROUND_START_LIMIT": 5})
-    with app.app_context():
-        db.create_all()
+    app = app_with(app_config, ROUND_START_LIMIT=5)
     client = app.test_client()
     assert starts(client, 5) == [302] * 5
     page = client.post("/play", data={"deck": "test-deck"}, environ_base={"REMOTE_ADDR": "203.0.113.7"})
@@ -53,16 +59,15 @@ def test_a_flood_of_round_starts_from_one_address_gets_a_429_that_says_when(app_
     assert 1 <= int(page.headers["Retry-After"]) <= 1200  # within two 10-minute windows
     # Another address (another school) is not held up; every worker sees the same count.
     assert starts(client, 1, "198.51.100.2") == [302]
-    twin = create_app({**app_config, "ROUND_START_LIMIT": 5}).test_client()
+    twin = app_with(app_config, ROUND_START_LIMIT=5).test_client()
     assert starts(twin, 1) == [429]
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(PlaySession.id))) == 6
 
 
 def test_class_codes_cannot_be_guessed_at_speed(app_config):
-    app = create_app({**app_config, "CODE_GUESS_LIMIT": 3})
+    app = app_with(app_config, CODE_GUESS_LIMIT=3)
     with app.app_context():
-        db.create_all()
         make_class()
     client = app.test_client()
     for guess in ("AAAAAA", "CCCCCC", "DDDDDD"):
@@ -79,9 +84,8 @@ def test_class_codes_cannot_be_guessed_at_speed(app_config):
 
 
 def test_the_right_code_costs_no_guess(app_config):
-    app = create_app({**app_config, "CODE_GUESS_LIMIT": 1})
+    app = app_with(app_config, CODE_GUESS_LIMIT=1)
     with app.app_context():
-        db.create_all()
         make_class()
     client = app.test_client()
     for name in ("Ana", "Ben", "Cy"):
@@ -166,9 +170,21 @@ def test_starting_rounds_clears_rounds_left_unanswered_for_a_day(app, client, mo
     assert player.token not in tokens(app)
 
 
-def test_pruning_unanswered_rounds_keeps_every_answered_one(app):
+def test_pruning_unanswered_rounds_keeps_every_answered_one(app, client):
+    """Old rounds with one answer stay; only the old ones with none go, in batches."""
+    made = []
+    for answered in (True, False, False, False):
+        player = Player(app.test_client())
+        player.start()
+        if answered:
+            player.answer(player.current_question_id(), "dubious")
+        age(app, player.token, 3)
+        made.append(player.token)
     with app.app_context():
-        assert retention.prune_some_unanswered(utcnow()) == 0
+        assert retention.prune_some_unanswered(utcnow(), batch=2) == 2
+        assert retention.prune_some_unanswered(utcnow(), batch=2) == 1
+        db.session.commit()
+    assert made[0] in tokens(app) and not set(made[1:]) & tokens(app)
 
 
 def test_a_burst_across_the_edge_of_a_window_is_not_let_through_twice(app):
@@ -263,10 +279,7 @@ def test_a_limit_that_is_not_a_whole_number_stops_the_start_with_a_message(app_c
 
 def test_throttles_count_an_ipv6_home_by_its_64(app_config):
     """One IPv6 home or school holds a whole /64: its addresses do not get a limit each."""
-    app = create_app({**app_config, "ROUND_START_LIMIT": 2})
-    with app.app_context():
-        db.create_all()
-    client = app.test_client()
+    client = app_with(app_config, ROUND_START_LIMIT=2).test_client()
     codes = [starts(client, 1, f"2001:db8:1:2::{n}")[0] for n in range(1, 4)]
     assert codes == [302, 302, 429]
     assert starts(client, 1, "2001:db8:1:3::1") == [302]  # another /64

@@ -147,19 +147,21 @@ def test_deck_wide_results_and_csv_show_a_teacher_only_their_own_classes(app, cl
 def test_an_upload_racing_another_teachers_for_the_same_id_is_refused_not_saved(
     app, client, auth, colleague, deck_dir, monkeypatch
 ):
-    """Both pass the first check; the colleague's upload lands first: this one is refused."""
+    """Both find the id free; the colleague's claim lands first: this one is refused in words,
+    and the colleague's file is left alone."""
     from quiz.services import ownership
 
     upload(colleague, deck_yaml(id="same-id", title="Roy's"), "same-id.yaml")
-    auth.login()
-    real = ownership.refusal
-    calls = []
+    (deck_dir / "same-id.yaml").rename(deck_dir / "roy-was-first.txt")  # their file, not yet written
+    real, calls = ownership.owner_of, []
 
-    def checked_before_the_colleagues_commit(teacher, deck_id, exists):  # type: ignore[no-untyped-def]
+    def read_before_the_colleagues_commit(deck_id):  # type: ignore[no-untyped-def]
         calls.append(deck_id)
-        return None if len(calls) == 1 else real(teacher, deck_id, exists)
+        return None if len(calls) == 1 else real(deck_id)
 
-    monkeypatch.setattr(ownership, "refusal", checked_before_the_colleagues_commit)
-    page = upload(client, deck_yaml(id="same-id", title="Lee's"), "same-id.yaml", replace="y")
-    assert page.status_code == 400 and "was uploaded by mr-roy" in page.text
-    assert "Roy's" in (deck_dir / "same-id.yaml").read_text()
+    monkeypatch.setattr(ownership, "owner_of", read_before_the_colleagues_commit)
+    auth.login()
+    page = upload(client, deck_yaml(id="same-id", title="Lee's"), "same-id.yaml")
+    assert page.status_code == 400
+    assert "another teacher has just uploaded a deck with the id" in page.text.replace("&#39;", "'")
+    assert not (deck_dir / "same-id.yaml").exists()

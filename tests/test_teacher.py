@@ -212,29 +212,27 @@ def test_class_results_match_hand_computed_figures(app, client, auth):
     assert "100% fooled (1 of 1)" in page
 
 
-def test_results_csv_has_every_answer_with_formulas_made_inert(app, client, auth):
+@pytest.mark.parametrize(
+    ("nickname", "shielded", "live"),
+    [
+        ('=HYPERLINK("http://evil.example","x")', "'=HYPERLINK", ',"=HYPERLINK'),
+        # A spreadsheet whose locale splits cells on ";" would read "x;=1+1;" as a formula cell.
+        ("x;=1+1;", "x;'=1+1;", ";=1+1"),
+    ],
+    ids=["comma locale", "semicolon locale"],
+)
+def test_results_csv_has_every_answer_with_formulas_made_inert(app, client, auth, nickname, shielded, live):
     auth.login()
     class_id, code = create_class(app, client)
     player = Player(app.test_client())
-    player.start(class_code=code, nickname='=HYPERLINK("http://evil.example","x")')
+    player.start(class_code=code, nickname=nickname)
     player.play_round(lambda qid: "dubious")
     response = client.get(f"/teacher/classes/{class_id}/answers.csv")
     assert response.mimetype == "text/csv"
     lines = response.text.lstrip("\ufeff").splitlines()
     assert lines[0].startswith("session,nickname,class_code,question_id")
     assert len(lines) == 11
-    assert all("'=HYPERLINK" in line for line in lines[1:])
-
-
-def test_results_csv_makes_formulas_inert_in_semicolon_locales_too(app, client, auth):
-    """A spreadsheet whose locale splits cells on ";" would read "x;=1+1;" as a formula cell."""
-    auth.login()
-    class_id, code = create_class(app, client)
-    player = Player(app.test_client())
-    player.start(class_code=code, nickname="x;=1+1;")
-    player.play_round(lambda qid: "dubious")
-    body = client.get(f"/teacher/classes/{class_id}/answers.csv").text.lstrip("\ufeff")
-    assert "x;'=1+1;" in body and "=1+1" not in body.replace("'=1+1", "")
+    assert all(shielded in line and live not in line for line in lines[1:])
 
 
 def test_a_teacher_cannot_see_another_teachers_class(app, client, auth):

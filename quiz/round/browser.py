@@ -16,15 +16,15 @@ def remember(play: PlaySession) -> None:
     """Let this browser come back to the round: after closing the tab, or, for a round of one's
     own, the browser (a class round ends with the browser, and so does a cookie that holds a
     teacher's login: on a shared computer, the next person must not continue either)."""
-    tokens = [t for t in session.get("plays", []) if t != play.token]
     if play.mode == "class" or "teacher_id" in session:
         # A teacher's login shares this cookie: it must end with the browser too.
         session.permanent = False
+        tokens = session.get("plays", [])
     else:
         # The cookie outlives the browser now: class rounds leave it.
         session.permanent = True
-        tokens = [p.token for p in remembered() if p.mode != "class" and p.token != play.token]
-    session["plays"] = (tokens + [play.token])[-REMEMBERED_ROUNDS:]
+        tokens = [p.token for p in remembered() if p.mode != "class"]
+    session["plays"] = ([t for t in tokens if t != play.token] + [play.token])[-REMEMBERED_ROUNDS:]
 
 
 def remembered() -> list[PlaySession]:

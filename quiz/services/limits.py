@@ -43,12 +43,12 @@ LOGIN_FAILURES = Limit("login", 5, 60)
 def round_starts() -> Limit:
     """Rounds started per address in 10 minutes (QUIZ_ROUND_START_LIMIT): a class behind one
     school router starts a few rounds each."""
-    return Limit("start", int(current_app.config["ROUND_START_LIMIT"]), 600)
+    return Limit("start", current_app.config["ROUND_START_LIMIT"], 600)
 
 
 def code_guesses() -> Limit:
     """Wrong class codes per address in 10 minutes (QUIZ_CODE_GUESS_LIMIT)."""
-    return Limit("code", int(current_app.config["CODE_GUESS_LIMIT"]), 600)
+    return Limit("code", current_app.config["CODE_GUESS_LIMIT"], 600)
 
 
 class SettingError(ValueError):

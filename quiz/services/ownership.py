@@ -7,6 +7,9 @@ from __future__ import annotations
 from ..extensions import db
 from ..models import DeckOwner, Teacher
 
+#: A dashboard lists each upload with its uploader's name: read with the row, not one by one.
+_UPLOADER = db.joinedload(DeckOwner.teacher)
+
 
 def owner_of(deck_id: str) -> DeckOwner | None:
     return db.session.get(DeckOwner, deck_id)
@@ -18,13 +21,16 @@ def owned_ids() -> set[str]:
 
 
 def every() -> list[DeckOwner]:
-    return list(db.session.scalars(db.select(DeckOwner).order_by(DeckOwner.deck_id)))
+    return list(db.session.scalars(db.select(DeckOwner).options(_UPLOADER).order_by(DeckOwner.deck_id)))
 
 
 def of_teacher(teacher: Teacher) -> list[DeckOwner]:
     return list(
         db.session.scalars(
-            db.select(DeckOwner).where(DeckOwner.teacher_id == teacher.id).order_by(DeckOwner.deck_id)
+            db.select(DeckOwner)
+            .options(_UPLOADER)
+            .where(DeckOwner.teacher_id == teacher.id)
+            .order_by(DeckOwner.deck_id)
         )
     )
 
@@ -45,11 +51,12 @@ def refusal(teacher: Teacher, deck_id: str, exists: bool) -> str | None:
     return f"the deck '{deck_id}' was uploaded by {uploader}: only they or an admin can change it"
 
 
-def claim(teacher: Teacher, deck_id: str) -> str | None:
-    """Make the teacher the owner of a deck that has none; then why they may not change it after
-    all (another teacher's upload of the same id came first), or None. A claim racing another
-    for the same id fails with IntegrityError."""
-    if owner_of(deck_id) is None:
+def claim(teacher: Teacher, deck_id: str, exists: bool) -> str | None:
+    """Make the teacher the owner of a new deck, or say why they may not change this one (None
+    when they may). Another upload of the same id claimed at the same moment makes this fail
+    with IntegrityError (the id is the key)."""
+    if not exists and owner_of(deck_id) is None:
         db.session.add(DeckOwner(deck_id=deck_id, teacher_id=teacher.id))
         db.session.flush()
-    return refusal(teacher, deck_id, exists=True)
+        return None
+    return refusal(teacher, deck_id, exists)

@@ -3,8 +3,7 @@
 The figures of the questions come from the answer tallies (services/tallies.py), players are
 counted by the database, and only the players listed are read one by one, at most
 PLAYERS_SHOWN of them, the latest: a page costs about the same with a hundred rounds as with a
-hundred thousand. A teacher sees their own
-classes' players, an admin everyone's.
+hundred thousand. A teacher sees their own classes' players, an admin everyone's.
 """
 
 from __future__ import annotations
@@ -187,16 +186,13 @@ def results(
     # The question figures and the calibration come from the answer tallies: a few hundred rows
     # whatever the number of rounds.
     figures: dict[str, list[int]] = {}  # question id -> answered, right, sure and wrong, dubious
-    by_level: dict[tuple[int, bool], int] = {}
-    counted = tallies.figures(deck.id, _in_classes(AnswerTally.classroom_id, classroom, viewer))
+    counted = list(tallies.figures(deck.id, _in_classes(AnswerTally.classroom_id, classroom, viewer)))
     for qid, level, choice, correct, n in counted:
         tally = figures.setdefault(qid, [0, 0, 0, 0])
         tally[0] += n
         tally[1] += n if correct else 0
         tally[2] += n if level == 3 and not correct else 0
         tally[3] |= (choice == "dubious") == correct  # the verdict was dubious
-        if level is not None:
-            by_level[level, correct] = by_level.get((level, correct), 0) + n
     questions = [
         QuestionResult(q.id, q.claim, q.answer, *figures.get(q.id, [0, 0, 0])[:3]) for q in deck.questions
     ]
@@ -245,7 +241,7 @@ def results(
         player_count=player_count,
         questions=questions,
         playing_now=bool(playing_now),
-        calibration=weighted_calibration((level, right, n) for (level, right), n in by_level.items()),
+        calibration=weighted_calibration((level, right, n) for _, level, _, right, n in counted),
         missed_flags=missed_flags,
         class_result=from_counts(whole[0], totals[0] - whole[0], whole[1], totals[1] - whole[1]),
         details=_details(deck, [p.session_id for p in players]) if details else {},

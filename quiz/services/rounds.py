@@ -158,13 +158,14 @@ def answer(
         return Outcome.NOT_IN_ROUND
     if play.live_round_id is not None and not live.takes_answer(play, question_id):
         return Outcome.NOT_NOW
+    correct = item.is_correct(choice)
     stored = _run(
         _insert_answer_once(db.session.get_bind().dialect.name),
         {
             "session_id": play.id,
             "question_id": question_id,
             "choice": choice,
-            "correct": item.is_correct(choice),
+            "correct": correct,
             "elapsed_ms": _elapsed_since(shown_ms, play),
             "answered_at": utcnow(),
             "confidence": confidence,
@@ -173,7 +174,7 @@ def answer(
     if stored is None:
         # A reload, a replay, or the same answer racing in: the (session, question) key kept the first.
         return Outcome.ALREADY_ANSWERED
-    tallies.count(play, question_id, choice, item.is_correct(choice), confidence)
+    tallies.count(play, question_id, choice, correct, confidence)
     # A live round ends when its teacher ends it; a round of one's own, with its last answer.
     if play.live_round_id is None and _run(_ANSWER_COUNT, {"session_id": play.id}).scalar_one() >= len(order):
         play.finished_at = utcnow()

@@ -66,7 +66,7 @@ def teacher_context() -> dict[str, object]:
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response | str | tuple[str, int]:
     """Log in; five failures within a minute for one username from one address lock that pair
-    out until the minute has passed (a browser that has logged in as that teacher counts apart)."""
+    out for one to two minutes (a browser that has logged in as that teacher counts apart)."""
     form = LoginForm(next=request.args.get("next", ""))
     if request.method == "POST":
         key = login_key(form.username.data or "")
@@ -160,7 +160,7 @@ def deck(deck_id: str) -> str:
     may restore its earlier version or delete it."""
     shown = decks.get_or_404(deck_id)
     owner = ownership.owner_of(deck_id)
-    changeable = owner is not None and ownership.refusal(g.teacher, deck_id, exists=True) is None
+    changeable = ownership.refusal(g.teacher, deck_id, exists=True) is None  # never for a bundled deck
     earlier = changeable and previous_path(deck_folder(), deck_id).exists()
     return render_template(
         "teacher/deck.html", deck=shown, owner=owner, changeable=changeable, earlier=earlier
@@ -199,11 +199,8 @@ def save_upload(deck: Deck, yaml_text: str, *, replace: bool) -> None:
     if existing is not None and Path(existing.path).name != f"{deck.id}.yaml":
         raise SaveRefused(f"the deck id '{deck.id}' is already used by {existing.path}")
     exists = existing is not None or deck_path(folder, deck.id).exists()
-    refused = ownership.refusal(g.teacher, deck.id, exists)
-    if refused:
-        raise SaveRefused(refused)
     try:
-        refused = ownership.claim(g.teacher, deck.id)  # checked again: another upload may have come first
+        refused = ownership.claim(g.teacher, deck.id, exists)
     except IntegrityError:  # another teacher's upload of the same id, at the same moment
         db.session.rollback()
         refused = f"another teacher has just uploaded a deck with the id '{deck.id}'"
